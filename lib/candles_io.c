@@ -1,0 +1,194 @@
+/* candles_io.c - streaming candle tables in and out; see candles_io.h. */
+#include "candles_io.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "number.h"
+#include "timefmt.h"
+
+int candles_columns_from_header(const struct table_reader *tr, struct candle_columns *map,
+				struct cra_error *err)
+{
+	map->time_encoding = TIME_MS;
+	map->allow_descending = false;
+	map->time_col = table_find(tr, "open_time");
+	if (map->time_col < 0)
+		return cra_fail(err, EX_DATAERR, "%s:1: no 'open_time' column in the header", table_name(tr));
+	for (int f = 0; f < CANDLE_NFIELDS; f++) {
+		map->col[f] = table_find(tr, candle_field_name[f]);
+		if (f < CANDLE_NREQUIRED && map->col[f] < 0)
+			return cra_fail(err, EX_DATAERR, "%s:1: no '%s' column in the header",
+					table_name(tr), candle_field_name[f]);
+	}
+	return 0;
+}
+
+/* Reads a time cell in the given encoding; returns NULL or the reason it is unreadable. */
+static const char *parse_time(const char *s, size_t len, enum time_encoding enc, int64_t *t)
+{
+	int64_t v;
+	if (number_parse_int64(s, len, &v) == 0) {
+		if (enc == TIME_MS) {
+			*t = v;
+		} else {
+			/* 1e11 s is the year 5138 and 1e14 ms the year 5138: anything larger is a finer
+			 * unit.  Binance's spot dumps switched to microseconds in 2025. */
+			int64_t a = v < 0 ? -v : v;
+			*t = a < 100000000000LL ? v * 1000 : a < 100000000000000LL ? v : v / 1000;
+		}
+		return NULL;
+	}
+	if (enc != TIME_TEXT)
+		return "expected an integer time in milliseconds";
+	char buf[64];
+	if (len >= sizeof buf)
+		return "expected a date or time";
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return time_parse_absolute(buf, t) ? "expected a date or time (ISO 8601)" : NULL;
+}
+
+static void record_skip(struct candle_read_report *rep, const char *fmt_line)
+{
+	rep->skipped++;
+	if (rep->nreasons < CANDLE_SKIP_REASONS)
+	{
+		char *dst = rep->first_skip[rep->nreasons++];
+		size_t n = strnlen(fmt_line, sizeof rep->first_skip[0] - 1);
+		memcpy(dst, fmt_line, n);
+		dst[n] = '\0';
+	}
+}
+
+static void reverse_rows(struct candles *c)
+{
+	for (size_t i = 0, j = c->n ? c->n - 1 : 0; i < j; i++, j--) {
+		int64_t t = c->open_time[i];
+		c->open_time[i] = c->open_time[j];
+		c->open_time[j] = t;
+		for (int f = 0; f < CANDLE_NFIELDS; f++) {
+			double v = c->v[f][i];
+			c->v[f][i] = c->v[f][j];
+			c->v[f][j] = v;
+		}
+	}
+}
+
+int candles_read(struct table_reader *tr, const struct candle_columns *map, bool skip_bad,
+		 struct candles *out, struct candle_read_report *report, struct cra_error *err)
+{
+	struct candle_read_report rep = { 0 };
+	candles_clear(out);
+	for (int f = CANDLE_NREQUIRED; f < CANDLE_NFIELDS; f++)
+		if (map->col[f] >= 0)
+			out->optional_mask |= 1u << f;
+	int direction = 0; /* +1 oldest first, -1 newest first; fixed by the first two rows */
+	char msg[512];
+	int r;
+	while ((r = table_next(tr, err)) == 1) {
+		rep.rows++;
+		const char *problem = NULL, *field = NULL, *cell = NULL;
+		size_t cell_len = 0, len;
+		int64_t t = 0;
+		double v[CANDLE_NFIELDS];
+		const char *s = table_field(tr, (size_t)map->time_col, &len);
+		if (!s) {
+			field = "open_time", problem = "is missing (too few fields in the row)";
+		} else if ((problem = parse_time(s, len, map->time_encoding, &t))) {
+			field = "open_time", cell = s, cell_len = len;
+		}
+		for (int f = 0; !problem && f < CANDLE_NFIELDS; f++) {
+			v[f] = NAN;
+			if (map->col[f] < 0)
+				continue;
+			s = table_field(tr, (size_t)map->col[f], &len);
+			field = candle_field_name[f];
+			if (!s)
+				problem = "is missing (too few fields in the row)";
+			else if (len == 0 && f >= CANDLE_NREQUIRED)
+				continue; /* an empty optional cell: unknown */
+			else if (number_parse_double(s, len, &v[f]))
+				problem = "expected a number", cell = s, cell_len = len;
+		}
+		if (!problem) {
+			const char *why;
+			field = candle_row_problem(v, out->optional_mask, &why);
+			problem = field ? why : NULL;
+		}
+		if (!problem && out->n > 0) {
+			int64_t prev = out->open_time[out->n - 1];
+			if (t == prev) {
+				field = "open_time", problem = "duplicates the previous row's";
+			} else if (direction == 0 && map->allow_descending) {
+				direction = t > prev ? 1 : -1;
+			} else if ((direction < 0 ? prev < t : t < prev)) {
+				field = "open_time";
+				problem = "is out of order (rows must be sorted by time)";
+			}
+		}
+		if (problem) {
+			if (cell)
+				snprintf(msg, sizeof msg, "%s:%zu: field '%s': %s, got '%.*s'", table_name(tr),
+					 table_line(tr), field, problem, (int)(cell_len > 40 ? 40 : cell_len), cell);
+			else
+				snprintf(msg, sizeof msg, "%s:%zu: field '%s' %s", table_name(tr), table_line(tr),
+					 field, problem);
+			if (!skip_bad)
+				return cra_fail(err, EX_DATAERR, "%s", msg);
+			record_skip(&rep, msg);
+			continue;
+		}
+		if (candles_push(out, t, v))
+			return cra_fail(err, EX_OSERR, "out of memory reading %s", table_name(tr));
+	}
+	if (r < 0)
+		return -r;
+	if (direction < 0) {
+		reverse_rows(out);
+		rep.reversed = 1;
+	}
+	if (report)
+		*report = rep;
+	return 0;
+}
+
+int candles_load(const char *path, struct candles *out, struct cra_error *err)
+{
+	struct table_reader *tr;
+	struct candle_columns map;
+	int r = table_open(&tr, path, NULL, err);
+	if (r)
+		return r;
+	r = candles_columns_from_header(tr, &map, err);
+	if (!r)
+		r = candles_read(tr, &map, false, out, NULL, err);
+	table_close(tr);
+	return r;
+}
+
+void candles_write_header(struct table_writer *w, unsigned optional_mask)
+{
+	tw_str(w, "open_time");
+	for (int f = 0; f < CANDLE_NFIELDS; f++)
+		if (f < CANDLE_NREQUIRED || (optional_mask & (1u << f)))
+			tw_str(w, candle_field_name[f]);
+	tw_end_row(w);
+}
+
+void candles_write_row(struct table_writer *w, const struct candles *c, size_t i)
+{
+	tw_int(w, c->open_time[i]);
+	for (int f = 0; f < CANDLE_NFIELDS; f++)
+		if (f < CANDLE_NREQUIRED || (c->optional_mask & (1u << f)))
+			tw_double(w, c->v[f][i]);
+	tw_end_row(w);
+}
+
+void candles_write(struct table_writer *w, const struct candles *c)
+{
+	candles_write_header(w, c->optional_mask);
+	for (size_t i = 0; i < c->n; i++)
+		candles_write_row(w, c, i);
+}
