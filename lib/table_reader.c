@@ -32,6 +32,7 @@ struct table_reader {
 
 	char **header;
 	size_t ncols;
+	bool replay; /* table_next returns the current record again */
 };
 
 static int grow_fields(struct table_reader *tr)
@@ -173,8 +174,14 @@ static bool record_is_blank(const struct table_reader *tr)
 	return tr->nfields == 1 && tr->fields[0].len == 0 && !tr->fields[0].quoted;
 }
 
+void table_unread(struct table_reader *tr) { tr->replay = true; }
+
 int table_next(struct table_reader *tr, struct cra_error *err)
 {
+	if (tr->replay) {
+		tr->replay = false;
+		return 1;
+	}
 	for (;;) {
 		size_t record_end = 0, lines = 0;
 		enum scan_result r = scan_record(tr, &record_end, &lines);
@@ -260,15 +267,9 @@ int table_open_fd(struct table_reader **out, int fd, const char *name,
 			table_close(tr);
 			return r < 0 ? -r : cra_fail(err, EX_DATAERR, "%s: empty input (no header line)", name);
 		}
-		tr->ncols = tr->nfields;
-		tr->header = calloc(tr->ncols, sizeof *tr->header);
-		for (size_t i = 0; tr->header && i < tr->ncols; i++) {
-			size_t len;
-			const char *f = table_field(tr, i, &len);
-			if (!(tr->header[i] = trimmed_copy(f, len))) {
-				table_close(tr);
-				return cra_fail(err, EX_OSERR, "out of memory");
-			}
+		if ((r = table_use_record_as_header(tr, err))) {
+			table_close(tr);
+			return r;
 		}
 	}
 	*out = tr;
@@ -306,6 +307,24 @@ void table_close(struct table_reader *tr)
 	free(tr->buf);
 	free(tr->name);
 	free(tr);
+}
+
+int table_use_record_as_header(struct table_reader *tr, struct cra_error *err)
+{
+	for (size_t i = 0; tr->header && i < tr->ncols; i++)
+		free(tr->header[i]);
+	free(tr->header);
+	tr->ncols = tr->nfields;
+	tr->header = calloc(tr->ncols, sizeof *tr->header);
+	if (!tr->header)
+		return cra_fail(err, EX_OSERR, "out of memory");
+	for (size_t i = 0; i < tr->ncols; i++) {
+		size_t len;
+		const char *f = table_field(tr, i, &len);
+		if (!(tr->header[i] = trimmed_copy(f, len)))
+			return cra_fail(err, EX_OSERR, "out of memory");
+	}
+	return 0;
 }
 
 size_t table_nfields(const struct table_reader *tr) { return tr->nfields; }

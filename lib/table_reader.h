@@ -41,6 +41,9 @@ void table_close(struct table_reader *tr);
  * a negative sysexits status (with err filled) on malformed input or a read error. */
 int table_next(struct table_reader *tr, struct cra_error *err);
 
+/* Makes the next table_next() return the current record again (once). */
+void table_unread(struct table_reader *tr);
+
 size_t table_nfields(const struct table_reader *tr);
 /* Field i of the current record (unquoted), or NULL when the record has fewer fields. */
 const char *table_field(const struct table_reader *tr, size_t i, size_t *len);
@@ -49,6 +52,10 @@ const char *table_field(const struct table_reader *tr, size_t i, size_t *len);
 size_t table_ncols(const struct table_reader *tr);
 const char *table_column_name(const struct table_reader *tr, size_t i);
 int table_find(const struct table_reader *tr, const char *name);
+
+/* Makes the current record the header (for readers opened with no_header that find, on
+ * looking at the first record, that it names columns).  Returns 0 or 71 out of memory. */
+int table_use_record_as_header(struct table_reader *tr, struct cra_error *err);
 
 const char *table_name(const struct table_reader *tr); /* as given, "-" shown as "<stdin>" */
 size_t table_line(const struct table_reader *tr);      /* line where the current record starts */
