@@ -2,6 +2,7 @@
 #include "number.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -208,8 +209,10 @@ int number_format_double(double v, char *buf)
 	int len = format_fixed(v, buf);
 	if (len > 0)
 		return len;
-	/* General case: the first of %.15g, %.16g, %.17g that reads back exactly (17 always does). */
-	for (int precision = 15; precision <= 17; precision++) {
+	/* General case: the first of %.15g, %.16g, %.17g that reads back exactly (17 always does).
+	 * Any decimal of at most 15 digits survives a trip through a normal double (DBL_DIG), so
+	 * %.15g already finds such a shortest form; subnormals hold fewer digits and start at 1. */
+	for (int precision = fabs(v) < DBL_MIN ? 1 : 15; precision <= 17; precision++) {
 		len = snprintf(buf, NUMBER_BUF, "%.*g", precision, v);
 		if (strtod(buf, NULL) == v)
 			break;

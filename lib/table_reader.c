@@ -183,6 +183,15 @@ int table_next(struct table_reader *tr, struct cra_error *err)
 		return 1;
 	}
 	for (;;) {
+		if (tr->pos == tr->end) { /* nothing buffered: the input has ended, or read more */
+			ssize_t n = tr->eof ? 0 : refill(tr);
+			if (n < 0)
+				return -cra_fail(err, EX_IOERR, "%s: read error: %s", tr->name,
+						 strerror(errno));
+			if (n == 0)
+				return 0;
+			continue;
+		}
 		size_t record_end = 0, lines = 0;
 		enum scan_result r = scan_record(tr, &record_end, &lines);
 		if (r == SCAN_BAD_QUOTE)
@@ -193,19 +202,15 @@ int table_next(struct table_reader *tr, struct cra_error *err)
 				return -cra_fail(err, EX_DATAERR,
 						 "%s:%zu: record longer than %d bytes (is this a table?)",
 						 tr->name, tr->line, TABLE_MAX_RECORD);
-			ssize_t n = refill(tr);
-			if (n < 0)
+			if (refill(tr) < 0)
 				return -cra_fail(err, EX_IOERR, "%s: read error: %s", tr->name,
 						 strerror(errno));
-			if (n == 0 && tr->pos == tr->end)
-				return 0; /* clean end of input */
 			continue;
 		}
 		tr->record_line = tr->line;
 		tr->line += lines;
 		tr->pos = record_end;
-		if (record_is_blank(tr) ||
-		    (tr->nfields == 1 && tr->fields[0].len == 0 && record_end == tr->end && tr->eof))
+		if (record_is_blank(tr))
 			continue;
 		unescape_quoted(tr);
 		return 1;
