@@ -351,9 +351,14 @@ static int request(struct binance *b, struct endpoint *ep, const char *path_quer
 			/* After a 429 the Retry-After wait (governor_wait) is the backoff. */
 			long delay = last_rate_limited ? 0
 				: binance_backoff_ms(b->o.retry_base_ms, b->o.retry_max_ms, attempt, &b->seed);
-			say(b, BINANCE_LOG_NOTICE, "%s: %s; trying again%s%.1f s (try %d of %d)", ep->host,
-			    last, last_rate_limited ? " after Retry-After, " : " in ", (double)delay / 1000,
-			    attempt + 1, tries);
+			if (last_rate_limited)
+				say(b, BINANCE_LOG_NOTICE, "%s: %s; trying again after it (try %d of %d)",
+				    ep->host, last, attempt + 1, tries);
+			else
+				say(b, BINANCE_LOG_NOTICE, "%s: %s; trying again in %.*f %s (try %d of %d)",
+				    ep->host, last, delay < 1000 ? 0 : 1,
+				    delay < 1000 ? (double)delay : (double)delay / 1000,
+				    delay < 1000 ? "ms" : "s", attempt + 1, tries);
 			b->st.retries++;
 			if (pause_ms(b, delay)) {
 				status = interrupted(err);
