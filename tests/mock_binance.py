@@ -35,6 +35,7 @@ Fault injection (for tests):
                             consistent Content-Length) reset (closed, no answer) slow
                             (--slow-seconds late) hang (no answer for --hang-seconds)
                             apierror (400 -1121) badjson (200, JSON of the wrong shape)
+                            badcandle (the second kline's low above its high)
   --fail-rate P             each request fails with 500, 502, 503 or html with probability P
   --truncate-rate P         each request's body is truncated or cut with probability P
   --drop SYMBOL:FROM:TO     candles of SYMBOL opening in [FROM, TO) do not exist
@@ -323,11 +324,18 @@ class Handler(BaseHTTPRequestHandler):
             if fault == "418" and not status_override:
                 m.banned_until[family] = mono + m.args.ban_seconds
         headers = {"X-MBX-USED-WEIGHT-1M": used}
-        status = self.answer(u.path, q, now, fault, headers)
-        if m.log:
-            m.log.write("%.1f\t%d\t%d\t%s\t%s\t%s\t%d\t%d\t%s\n" % (
-                real, now, self.client_address[1], u.path, u.query, status, weight, used,
-                fault or "-"))
+
+        def log(status):
+            if m.log:
+                m.log.write("%.1f\t%d\t%d\t%s\t%s\t%s\t%d\t%d\t%s\n" % (
+                    real, now, self.client_address[1], u.path, u.query, status, weight, used,
+                    fault or "-"))
+
+        if fault in ("reset", "hang"):
+            log("-")   # now: a hanging answer ends long after the client gave up
+            self.answer(u.path, q, now, fault, headers)
+        else:
+            log(self.answer(u.path, q, now, fault, headers))
 
     def answer(self, path, q, now, fault, headers):
         m = self.market
@@ -378,6 +386,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_body(200, {"unexpected": True}, headers=headers)
             return "200"
         status, body = self.route(path, q, now)
+        if fault == "badcandle" and status == 200 and isinstance(body, list) and len(body) > 1:
+            body = [list(k) for k in body]
+            body[1][2] = body[1][3]                       # high = low ...
+            body[1][3] = q8(Decimal(body[1][2]) + 1)      # ... and low above it
         self.send_body(status, body, headers=headers, fault=fault)
         return str(status)
 
