@@ -176,8 +176,10 @@ int candle_import(const char *path, const struct import_options *options,
 		return r;
 	/* The first record decides: a number first means a headerless Binance dump. */
 	if ((r = table_next(tr, err)) <= 0) {
+		if (r == 0)
+			cra_fail(err, EX_DATAERR, "%s: empty file", table_name(tr));
 		table_close(tr);
-		return r < 0 ? -r : cra_fail(err, EX_DATAERR, "%s: empty file", table_name(tr));
+		return r < 0 ? -r : EX_DATAERR;
 	}
 	struct candle_columns map;
 	size_t len;

@@ -152,41 +152,75 @@ void ind_macd(const double *close, size_t n, int fast_period, int slow_period, i
 
 /* ---- rolling mean and standard deviation ------------------------------------------------ */
 
-/* Mean and sum of squared deviations of w[0..p), by two passes. */
-static void moments_exact(const double *w, size_t p, double *mean, double *m2)
-{
-	double m = sum_of(w, p) / (double)p, q = 0;
-	for (size_t j = 0; j < p; j++) {
-		double d = w[j] - m;
-		q += d * d;
-	}
-	*mean = m;
-	*m2 = q;
-}
-
-/* For i >= p-1: mean and standard deviation (divisor p - ddof) of x[i-p+1..i].  The window
- * slides by Welford's update for a fixed size (x_in enters, x_out leaves):
+/* A fixed window of p rows sliding over x: its mean and the sum of squared deviations M2.
+ * The window slides by Welford's update for a fixed size (x_in enters, x_out leaves):
  *   mean' = mean + (x_in - x_out)/p
  *   M2'   = M2 + (x_in - x_out)*(x_in - mean' + x_out - mean)
- * which works on deviations, not on sums of squares of prices, and is recomputed exactly every
- * recompute_every(p) rows.  mean_out may be NULL. */
+ * which works on deviations, never on sums of squares of prices.  Values are taken relative to
+ * `ref`, the window's mean at the last exact (two-pass) recomputation, so the differences above
+ * are between numbers of the size of the moves, not of the price (x - ref is exact when x is
+ * within a factor 2 of ref); every recompute_every(p) rows, and whenever the mean has moved
+ * too far from ref, it starts again from scratch. */
+struct window_moments {
+	size_t p, every, countdown;
+	double ref, mean, m2; /* mean relative to ref */
+};
+
+static void moments_init(struct window_moments *w, size_t p)
+{
+	w->p = p;
+	w->every = recompute_every(p);
+	w->countdown = 0;
+	w->ref = w->mean = w->m2 = 0;
+}
+
+/* Moves the window to rows i-p+1..i; rows must be visited in order from p-1. */
+static inline void moments_advance(struct window_moments *w, const double *x, size_t i)
+{
+	size_t p = w->p;
+	if (w->countdown-- != 0) {
+		double in = x[i] - w->ref, out = x[i - p] - w->ref, d = in - out, old = w->mean;
+		w->mean = old + d / (double)p;
+		w->m2 += d * (in - w->mean + out - old);
+		/* Still centred: the mean within 16 standard deviations of ref (mean^2 p <= 256 M2),
+		 * so rounding errors stay ~16 eps of the deviation.  A trend or a jump in the level
+		 * starts a new exact window. */
+		if (w->mean * w->mean * (double)p <= 256 * w->m2)
+			return;
+	}
+	{
+		const double *win = x + i + 1 - p;
+		double m = sum_of(win, p) / (double)p, q = 0;
+		for (size_t j = 0; j < p; j++) {
+			double d = win[j] - m;
+			q += d * d;
+		}
+		w->ref = m;
+		w->mean = 0;
+		w->m2 = q;
+		w->countdown = w->every - 1;
+	}
+}
+
+static inline double moments_mean(const struct window_moments *w) { return w->ref + w->mean; }
+
+/* Standard deviation with divisor p - ddof. */
+static inline double moments_sd(const struct window_moments *w, int ddof)
+{
+	return w->m2 > 0 ? sqrt(w->m2 / (double)(w->p - (size_t)ddof)) : 0;
+}
+
+/* For i >= p-1: mean (when mean_out is not NULL) and standard deviation of x[i-p+1..i]. */
 static void rolling_mean_sd(const double *x, size_t n, size_t p, int ddof, double *mean_out,
 			    double *sd_out)
 {
-	size_t every = recompute_every(p), countdown = 0;
-	double mean = 0, m2 = 0, dp = (double)p, inv_dof = 1.0 / (double)(p - (size_t)ddof);
+	struct window_moments w;
+	moments_init(&w, p);
 	for (size_t i = p - 1; i < n; i++) {
-		if (countdown-- == 0) {
-			moments_exact(x + i + 1 - p, p, &mean, &m2);
-			countdown = every - 1;
-		} else {
-			double in = x[i], out = x[i - p], d = in - out, old = mean;
-			mean = old + d / dp;
-			m2 += d * (in - mean + out - old);
-		}
+		moments_advance(&w, x, i);
 		if (mean_out)
-			mean_out[i] = mean;
-		sd_out[i] = m2 > 0 ? sqrt(m2 * inv_dof) : 0;
+			mean_out[i] = moments_mean(&w);
+		sd_out[i] = moments_sd(&w, ddof);
 	}
 }
 
@@ -220,18 +254,11 @@ void ind_zscore(const double *x, size_t n, int period, double *out)
 {
 	size_t p = (size_t)period;
 	fill_nan(out, n, p - 1);
-	size_t every = recompute_every(p), countdown = 0;
-	double mu = 0, m2 = 0, dp = (double)p;
+	struct window_moments w;
+	moments_init(&w, p);
 	for (size_t i = p - 1; i < n; i++) {
-		if (countdown-- == 0) {
-			moments_exact(x + i + 1 - p, p, &mu, &m2);
-			countdown = every - 1;
-		} else {
-			double in = x[i], leaving = x[i - p], d = in - leaving, old = mu;
-			mu = old + d / dp;
-			m2 += d * (in - mu + leaving - old);
-		}
-		double sd = m2 > 0 ? sqrt(m2 / dp) : 0;
+		moments_advance(&w, x, i);
+		double mu = moments_mean(&w), sd = moments_sd(&w, 0);
 		out[i] = sd > IND_FLAT_REL * fabs(mu) ? (x[i] - mu) / sd : 0;
 	}
 }

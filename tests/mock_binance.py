@@ -38,7 +38,7 @@ Fault injection (for tests):
                             badcandle (the second kline's low above its high)
   --fail-rate P             each request fails with 500, 502, 503 or html with probability P
   --truncate-rate P         each request's body is truncated or cut with probability P
-  --drop SYMBOL:FROM:TO     candles of SYMBOL opening in [FROM, TO) do not exist
+  --drop SYMBOL,FROM,TO     candles of SYMBOL opening in [FROM, TO) do not exist
   --seed N                  the random faults' seed
 
 Every request is logged to --log as a tab-separated line:
@@ -130,7 +130,7 @@ class Market:
             if name.endswith(".csv"):
                 self.series[name[:-4].split("-")[0]] = Series(os.path.join(args.data, name))
         for spec in args.drop:
-            sym, a, b = spec.split(":", 2)
+            sym, a, b = spec.split(",")
             self.series[sym].drops.append((parse_time(a), parse_time(b)))
         self.lock = threading.Lock()
         self.start_mono = time.monotonic()
