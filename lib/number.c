@@ -17,6 +17,53 @@ static const double exact_pow10[] = {
 
 #define TWO_POW_53 9007199254740992ULL
 
+/* Eight ASCII bytes at p as a little-endian word (memcpy: no alignment assumed). */
+static inline uint64_t load8(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
+/* Whether all eight bytes of w are '0'..'9': each byte must have high nibble 3, and adding 6
+ * must not carry a digit above '9' out of that nibble. */
+static inline bool all_digits8(uint64_t w)
+{
+	return (((w & 0xF0F0F0F0F0F0F0F0ULL) |
+		 (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) ==
+		0x3333333333333333ULL);
+}
+
+/* The value of eight decimal digits (first digit in the lowest byte), by combining pairs,
+ * then pairs of pairs, then the two halves: three multiplications instead of eight. */
+static inline uint32_t digits8_value(uint64_t w)
+{
+	w -= 0x3030303030303030ULL;
+	w = (w * 10) + (w >> 8); /* byte pairs -> 0..99 in every other byte */
+	w = (((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+	     (((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >> 32;
+	return (uint32_t)w;
+}
+
+/* Appends the run of digits at *p to m, counting them in *count; eight at a time where it
+ * can.  Stops at the first non-digit. */
+static inline void accumulate_digits(const char **p, const char *end, uint64_t *m, int *count)
+{
+	const char *q = *p;
+	while (end - q >= 8 && *count <= 11) {
+		uint64_t w = load8(q);
+		if (!all_digits8(w))
+			break;
+		*m = *m * 100000000ULL + digits8_value(w);
+		*count += 8;
+		q += 8;
+	}
+	for (; q < end && *q >= '0' && *q <= '9'; q++, (*count)++)
+		if (*count < 19)
+			*m = *m * 10 + (uint64_t)(*q - '0');
+	*p = q;
+}
+
 /* Clinger's fast path: when the decimal significand m fits in 53 bits and the decimal
  * exponent e has |e| <= 22, both m and 10^|e| are exact doubles, so the single IEEE
  * multiplication or division m * 10^e is correctly rounded - the same result strtod gives.
@@ -27,31 +74,17 @@ static bool parse_fast(const char *s, const char *end, double *out)
 	if (s < end && (*s == '-' || *s == '+'))
 		negative = *s++ == '-';
 	uint64_t m = 0;
-	int digits = 0, exp10 = 0;
-	bool any = false;
-	for (; s < end && *s >= '0' && *s <= '9'; s++) {
-		any = true;
-		if (m == 0 && *s == '0')
-			continue; /* leading zeros carry no significance */
-		if (++digits > 19)
-			return false;
-		m = m * 10 + (uint64_t)(*s - '0');
-	}
+	int digits = 0, frac_digits = 0; /* digits counts the fraction's too */
+	accumulate_digits(&s, end, &m, &digits);
 	if (s < end && *s == '.') {
-		for (s++; s < end && *s >= '0' && *s <= '9'; s++) {
-			any = true;
-			if (m == 0 && *s == '0') {
-				exp10--;
-				continue;
-			}
-			if (++digits > 19)
-				return false;
-			m = m * 10 + (uint64_t)(*s - '0');
-			exp10--;
-		}
+		s++;
+		int before = digits;
+		accumulate_digits(&s, end, &m, &digits);
+		frac_digits = digits - before;
 	}
-	if (!any)
-		return false;
+	if (digits == 0 || digits > 19)
+		return false; /* no digits at all, or more than a uint64 holds: strtod's job */
+	int exp10 = -frac_digits;
 	if (s < end && (*s == 'e' || *s == 'E')) {
 		s++;
 		bool eneg = false;
@@ -73,8 +106,8 @@ static bool parse_fast(const char *s, const char *end, double *out)
 		*out = negative ? -0.0 : 0.0;
 		return true;
 	}
-	/* Trailing zeros of the significand move into the exponent: "58025.11000000". */
-	while (exp10 < 0 && m % 10 == 0) {
+	/* Padding zeros ("58025.11000000") may push m or the exponent out of range: drop them. */
+	while ((m > TWO_POW_53 || exp10 < -22) && m % 10 == 0) {
 		m /= 10;
 		exp10++;
 	}

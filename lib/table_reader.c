@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -78,6 +79,27 @@ static ssize_t refill(struct table_reader *tr)
 	return n;
 }
 
+/* The first position in b[i, end) holding the delimiter or a newline, or end.  Eight bytes
+ * at a time: a byte of w equals c exactly where w ^ c*0x0101.. has a zero byte, and
+ * (v - 0x01..) & ~v & 0x80.. marks zero bytes (the lowest mark is always a true one). */
+static size_t field_end(const char *b, size_t i, size_t end, char delim)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	const uint64_t d = ones * (uint8_t)delim, nl = ones * (uint8_t)'\n';
+	while (end - i >= 8) {
+		uint64_t w;
+		memcpy(&w, b + i, sizeof w);
+		uint64_t x = w ^ d, y = w ^ nl;
+		uint64_t hits = ((x - ones) & ~x & highs) | ((y - ones) & ~y & highs);
+		if (hits)
+			return i + (size_t)(__builtin_ctzll(hits) / 8);
+		i += 8;
+	}
+	while (i < end && b[i] != delim && b[i] != '\n')
+		i++;
+	return i;
+}
+
 enum scan_result { SCAN_RECORD, SCAN_NEED_MORE, SCAN_BAD_QUOTE };
 
 /* Splits one record starting at tr->pos into fields.  A record ends at an unquoted newline,
@@ -124,9 +146,7 @@ static enum scan_result scan_record(struct table_reader *tr, size_t *record_end,
 				f->quoted = false;
 			}
 		} else {
-			size_t j = i;
-			while (j < end && b[j] != delim && b[j] != '\n')
-				j++;
+			size_t j = field_end(b, i, end, delim);
 			f->start = i;
 			f->len = j - i;
 			i = j;

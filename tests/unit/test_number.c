@@ -129,5 +129,28 @@ int main(void)
 		CHECK(number_parse_double(buf, (size_t)n, &back) == 0 && back == price);
 		CHECK(strtod(buf, NULL) == price);
 	}
+	/* Random decimal texts of 1 to 24 digits with the point anywhere, with and without
+	 * padding zeros and exponents: bit-identical to strtod. */
+	for (int i = 0; i < 300000; i++) {
+		char text[64];
+		int n = 0, ndigits = 1 + (int)(next_random() % 24), point = (int)(next_random() % (ndigits + 1));
+		if (next_random() % 4 == 0)
+			text[n++] = '-';
+		for (int k = 0; k < ndigits; k++) {
+			if (k == point && k > 0)
+				text[n++] = '.';
+			text[n++] = (char)('0' + (next_random() % 3 == 0 ? 0 : next_random() % 10));
+		}
+		if (next_random() % 5 == 0)
+			n += sprintf(text + n, "e%d", (int)(next_random() % 60) - 30);
+		text[n] = '\0';
+		double ours, theirs = strtod(text, NULL);
+		CHECK(number_parse_double(text, (size_t)n, &ours) == 0);
+		if (memcmp(&ours, &theirs, sizeof ours)) {
+			fprintf(stderr, "parse mismatch for %s: %.17g vs %.17g\n", text, ours, theirs);
+			CHECK(0);
+			break;
+		}
+	}
 	return check_finish();
 }
