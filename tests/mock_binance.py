@@ -127,11 +127,13 @@ class Market:
         self.args = args
         self.series = {}
         for name in sorted(os.listdir(args.data)):
-            if name.endswith(".csv"):
-                self.series[name[:-4].split("-")[0]] = Series(os.path.join(args.data, name))
+            sym = name[:-4].split("-")[0]
+            if name.endswith(".csv") and args.expect in (None, sym):
+                self.series[sym] = Series(os.path.join(args.data, name))
         for spec in args.drop:
             sym, a, b = spec.split(",")
-            self.series[sym].drops.append((parse_time(a), parse_time(b)))
+            if sym in self.series:
+                self.series[sym].drops.append((parse_time(a), parse_time(b)))
         self.lock = threading.Lock()
         self.start_mono = time.monotonic()
         self.base_now = parse_time(args.now) if args.now else int(time.time() * 1000)
@@ -160,28 +162,29 @@ class Market:
     # --- candles ---------------------------------------------------------------------------
 
     def hourly(self, sym, now, lo, hi):
-        """[(t, o, h, l, c, v, closed)] of 1h candles with lo <= t <= hi that exist at now."""
+        """(t, o, h, l, c, v) of the 1h candles with lo <= t <= hi that exist at now."""
         s = self.series[sym]
-        out = []
         i = bisect.bisect_left(s.times, lo)
         while i < len(s.times) and s.times[i] <= hi and s.times[i] <= now:
             t = s.times[i]
             if not s.dropped(t):
-                out.append((t,) + s.rows[i] + (t + HOUR - 1 < now,))
+                yield (t,) + s.rows[i]
             i += 1
-        return out
 
-    def candles(self, sym, iv_ms, now, lo, hi):
-        """Kline field lists for open times in [lo, hi] that exist at now, ascending."""
+    def candles(self, sym, iv_ms, now, lo, hi, first=None):
+        """Kline field lists for open times in [lo, hi] that exist at now, ascending; only the
+        first `first` of them when given."""
         s = self.series[sym]
         if iv_ms < HOUR or iv_ms % HOUR or iv_ms > 24 * HOUR:
             return []
         lo = -(-lo // iv_ms) * iv_ms
         out = []
-        hours = self.hourly(sym, now, lo, hi + iv_ms - 1)
         groups = {}
-        for row in hours:
-            groups.setdefault(row[0] // iv_ms * iv_ms, []).append(row)
+        for row in self.hourly(sym, now, lo, hi + iv_ms - 1):
+            key = row[0] // iv_ms * iv_ms
+            if first is not None and key not in groups and len(groups) == first:
+                break
+            groups.setdefault(key, []).append(row)
         for t in sorted(groups):
             if t > hi:
                 break
@@ -441,7 +444,8 @@ class Handler(BaseHTTPRequestHandler):
                 if start is not None and end is not None and start > end:
                     return err(-1023, "Start time is greater than end time.")
                 ks = m.candles(sym, iv, now, start if start is not None else -2**62,
-                               end if end is not None else 2**62)
+                               end if end is not None else 2**62,
+                               limit if start is not None else None)
                 ks = ks[:limit] if start is not None else ks[-limit:]
                 return 200, ks
             if path in ("/api/v3/ticker/price", "/api/v3/ticker/bookTicker"):

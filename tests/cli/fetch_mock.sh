@@ -88,40 +88,44 @@ check_store() {
 # --- run by itself: the mock follows the documented API -----------------------------------
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	mock_start --now 2023-12-30T21:30Z
-	j() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
-	t=$(mock_get /api/v3/time | j 'd["serverTime"]')
-	[ "$t" -ge 1703971800000 ] && [ "$t" -lt 1703971900000 ] || fail "serverTime $t"
-	# limit: default 500, at most 1000
-	[ "$(mock_get '/api/v3/klines?symbol=BTCUSDT&interval=1h' | j 'len(d)')" = 500 ] || fail "default limit"
-	[ "$(mock_get '/api/v3/klines?symbol=BTCUSDT&interval=1h&limit=1000' | j 'len(d)')" = 1000 ] || fail "limit 1000"
-	mock_get '/api/v3/klines?symbol=BTCUSDT&interval=1h&limit=1001' | grep -q -- '-1130' || fail "limit 1001"
-	# 12 fields, prices as strings, close_time = open_time + interval - 1
-	k=$(mock_get '/api/v3/klines?symbol=BTCUSDT&interval=1h&startTime=1617566400000&limit=1')
-	[ "$(echo "$k" | j 'len(d[0])')" = 12 ] || fail "12 fields: $k"
-	[ "$(echo "$k" | j 'd[0][6] - d[0][0]')" = 3599999 ] || fail "close_time: $k"
-	[ "$(echo "$k" | j 'd[0][1]')" = 57953.86000000 ] || fail "price string: $k"
-	# startTime and endTime are inclusive; startTime mid-candle starts at the next one
-	[ "$(mock_get '/api/v3/klines?symbol=BTCUSDT&interval=1h&startTime=1617566400000&endTime=1617573600000' | j 'len(d)')" = 3 ] ||
-		fail "inclusive range"
-	[ "$(mock_get '/api/v3/klines?symbol=BTCUSDT&interval=1h&startTime=1617566400001&limit=1' | j 'd[0][0]')" = 1617570000000 ] ||
-		fail "startTime mid-candle"
-	# only endTime: the last `limit` candles up to it
-	[ "$(mock_get '/api/v3/klines?symbol=BTCUSDT&interval=1h&endTime=1617573600000&limit=2' | j 'd[-1][0]')" = 1617573600000 ] ||
-		fail "endTime only"
-	# the unfinished candle is there, with its close_time after the server's clock
-	mock_get '/api/v3/klines?symbol=BTCUSDT&interval=1h&limit=1' | j "d[-1][6] > $t" | grep -q True || fail "open candle"
-	# errors as Binance words them
-	mock_get '/api/v3/klines?symbol=NOSUCH&interval=1h' | grep -q -- '-1121' || fail "-1121"
-	mock_get '/api/v3/klines?symbol=BTCUSDT&interval=7h' | grep -q -- '-1120' || fail "-1120"
-	mock_get '/api/v3/klines?interval=1h' | grep -q -- '-1102' || fail "-1102"
-	# tickers, funding
-	[ "$(mock_get '/api/v3/ticker/price' | j 'len(d)')" = 3 ] || fail "all prices"
-	mock_get '/api/v3/ticker/price?symbol=ETHUSDT' | j 'd["symbol"]' | grep -q ETHUSDT || fail "one price"
-	mock_get '/api/v3/ticker/bookTicker?symbols=%5B%22BTCUSDT%22%5D' | j 'd[0]["askPrice"]' >/dev/null || fail "book"
-	[ "$(mock_get '/fapi/v1/fundingRate?symbol=BTCUSDT' | j 'len(d)')" = 100 ] || fail "funding default limit"
-	# every request logged with its weight; the used weight accumulates
-	n=$(mock_log | wc -l)
-	[ "$n" -ge 16 ] || fail "log has $n lines"
-	mock_log | awk -F'\t' '$4 == "/api/v3/klines" && $7 != 2 { bad = 1 } END { exit bad }' || fail "klines weight"
+	python3 - "$CRA_BINANCE_URL" "$T/mock.log" <<'PY' || fail "the mock does not follow the API"
+import json, sys, urllib.error, urllib.request
+base, log = sys.argv[1], sys.argv[2]
+def get(path):
+    try:
+        return json.load(urllib.request.urlopen(base + path, timeout=10))
+    except urllib.error.HTTPError as e:
+        return json.load(e)
+def check(cond, what):
+    if not cond:
+        sys.exit("FAIL: " + what)
+k = "/api/v3/klines?symbol=BTCUSDT&interval=1h"
+t = get("/api/v3/time")["serverTime"]
+check(1703971800000 <= t < 1703971900000, "serverTime %d" % t)
+check(len(get(k)) == 500, "limit: default 500")
+check(len(get(k + "&limit=1000")) == 1000, "limit: 1000")
+check(get(k + "&limit=1001")["code"] == -1130, "limit: at most 1000")
+one = get(k + "&startTime=1617566400000&limit=1")[0]
+check(len(one) == 12, "12 fields")
+check(one[6] - one[0] == 3599999, "close_time = open_time + interval - 1")
+check(one[1] == "57953.86000000" and isinstance(one[8], int), "prices as strings, trades as a number")
+check(len(get(k + "&startTime=1617566400000&endTime=1617573600000")) == 3, "startTime, endTime inclusive")
+check(get(k + "&startTime=1617566400001&limit=1")[0][0] == 1617570000000, "startTime mid-candle")
+check(get(k + "&endTime=1617573600000&limit=2")[-1][0] == 1617573600000, "only endTime: the last before it")
+check(get(k + "&limit=1")[-1][6] > t, "the newest candle is unfinished")
+check(get("/api/v3/klines?symbol=NOSUCH&interval=1h")["code"] == -1121, "-1121 Invalid symbol")
+check(get("/api/v3/klines?symbol=BTCUSDT&interval=7h")["code"] == -1120, "-1120 Invalid interval")
+check(get("/api/v3/klines?interval=1h")["code"] == -1102, "-1102 mandatory parameter")
+check(len(get("/api/v3/ticker/price")) == 3, "all prices")
+check(get("/api/v3/ticker/price?symbol=ETHUSDT")["symbol"] == "ETHUSDT", "one price")
+check(float(get('/api/v3/ticker/bookTicker?symbols=%5B%22BTCUSDT%22%5D')[0]["askPrice"]) > 0, "book")
+check(len(get("/fapi/v1/fundingRate?symbol=BTCUSDT")) == 100, "funding: default limit 100")
+rows = [line.rstrip("\n").split("\t") for line in open(log)]
+check(len(rows) == 16, "%d requests logged" % len(rows))
+check(all(r[6] == "2" for r in rows if r[3] == "/api/v3/klines"), "klines weight 2")
+used = [int(r[7]) for r in rows if r[3].startswith("/api/")]
+check(used == sorted(used) and used[-1] == sum(int(r[6]) for r in rows if r[3].startswith("/api/")),
+      "used weight accumulates")
+PY
 	echo "mock ok"
 fi

@@ -4,7 +4,6 @@
 . "$CRA_SRC/tests/cli/fetch_mock.sh"
 
 NOW=2023-12-30T21:30Z
-expected BTCUSDT $NOW > "$T/want.csv"
 expected BTCUSDT $NOW | awk -F, 'NR == 1 || $1 >= 1693526400000' > "$T/want-sep.csv"
 
 # --- a 429 with Retry-After: 1 on the second page ------------------------------------------
@@ -18,26 +17,27 @@ awk -F'\t' '$6 == 429 { t = $1; seen = 1; next }
 	$6 == 418 { print "banned"; bad = 1 }
 	END { exit bad || seen != 2 }' "$T/log-429" || { cat "$T/log-429"; fail "Retry-After not honoured"; }
 
-# --- the real thing: over the mock's limit (40 a minute, the client thinks 1200) ------------
-# The mock's minute ends 6 s after it starts: the client runs into the limit, gets a 429 with
-# Retry-After up to the minute's end, waits, and goes on under the limit.
-mock_start --now 2023-12-30T21:29:54Z --weight-limit 40
-CRA_DATA=$T/b "$F" BTCUSDT --since 2021-01-01 2> "$T/err-limit" || { cat "$T/err-limit"; fail "limit run"; }
-CRA_DATA=$T/b check_store BTCUSDT "$T/want.csv"
+# --- the real thing: over the mock's limit (20 a minute, the client thinks 1200) ------------
+# The mock's minute ends 5 s after it starts: the client runs into the limit, gets a 429 with
+# Retry-After up to the minute's end, waits, and goes on under the limit.  15 pages.
+expected BTCUSDT $NOW | awk -F, 'NR == 1 || $1 >= 1664582400000' > "$T/want-oct.csv"
+mock_start --now 2023-12-30T21:29:55Z --weight-limit 20
+CRA_DATA=$T/b "$F" BTCUSDT --since 2022-10-01 2> "$T/err-limit" || { cat "$T/err-limit"; fail "limit run"; }
+CRA_DATA=$T/b check_store BTCUSDT "$T/want-oct.csv"
 mock_log > "$T/log-limit"
 awk -F'\t' '$6 == 429 { t = $1 * 1; ra_end = t + 1000 * (60 - int($2 / 1000) % 60) - 1000; n429++; next }
 	n429 && $1 < ra_end - 5 { print "request " $1 " ms before Retry-After ended at " ra_end; bad = 1 }
-	n429 && $6 == 200 && $8 > 40 { print "over the limit after the 429: " $8; bad = 1 }
+	n429 && $6 == 200 && $8 > 20 { print "over the limit after the 429: " $8; bad = 1 }
 	$6 == 418 { print "banned"; bad = 1 }
 	END { if (n429 != 1) { print n429 " 429s"; bad = 1 } exit bad }' "$T/log-limit" ||
 	{ cat "$T/log-limit"; fail "limit: Retry-After or the weight limit not honoured"; }
 
 # --- the governor: told the limit, the client never reaches it -------------------------------
-mock_start --now 2023-12-30T21:29:54Z --weight-limit 40
-CRA_DATA=$T/c "$F" BTCUSDT --since 2021-01-01 --weight-limit 40 2> "$T/err-gov" || { cat "$T/err-gov"; fail "governor run"; }
-CRA_DATA=$T/c check_store BTCUSDT "$T/want.csv"
-grep -q "request weight .* of 40 used this minute: waiting" "$T/err-gov" || { cat "$T/err-gov"; fail "no governor wait"; }
-mock_log | awk -F'\t' '$6 != 200 || $8 > 36 { print; bad = 1 } END { exit bad }' ||
+mock_start --now 2023-12-30T21:29:55Z --weight-limit 20
+CRA_DATA=$T/c "$F" BTCUSDT --since 2022-10-01 --weight-limit 20 2> "$T/err-gov" || { cat "$T/err-gov"; fail "governor run"; }
+CRA_DATA=$T/c check_store BTCUSDT "$T/want-oct.csv"
+grep -q "request weight .* of 20 used this minute: waiting" "$T/err-gov" || { cat "$T/err-gov"; fail "no governor wait"; }
+mock_log | awk -F'\t' '$6 != 200 || $8 > 18 { print; bad = 1 } END { exit bad }' ||
 	fail "the governor let the used weight above 90% of the limit"
 
 # --- 418: stop with 75 and the ban's duration; complete pages kept; the next run resumes -----
