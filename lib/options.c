@@ -66,22 +66,32 @@ void opt_usage_error(const char *fmt, ...)
 	exit(EX_USAGE);
 }
 
+/* "  -i, --interval INTERVAL": the left column of an option's help line. */
+static int option_label(const struct opt *o, char *buf, size_t size)
+{
+	int n = o->short_name ? snprintf(buf, size, "  -%c, --%s", o->short_name, o->long_name)
+			      : snprintf(buf, size, "      --%s", o->long_name);
+	if (o->arg && n > 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, " %s", o->arg);
+	return n;
+}
+
 static void print_help(const struct program_info *info, const struct opt *opts)
 {
 	printf("usage: %s\n\n%s\n\noptions:\n", info->synopsis, info->description);
+	char label[96];
+	int width = 20;
 	for (const struct opt *o = opts; o->long_name; o++) {
-		char left[64];
-		int n = 0;
-		if (o->short_name)
-			n = snprintf(left, sizeof left, "  -%c, --%s", o->short_name, o->long_name);
-		else
-			n = snprintf(left, sizeof left, "      --%s", o->long_name);
-		if (o->arg && n > 0 && (size_t)n < sizeof left)
-			snprintf(left + n, sizeof left - (size_t)n, " %s", o->arg);
-		printf("%-28s %s\n", left, o->help ? o->help : "");
+		int n = option_label(o, label, sizeof label);
+		if (n > width)
+			width = n;
 	}
-	printf("%-28s %s\n%-28s %s\n", "  -h, --help", "show this help and exit", "      --version",
-	       "show the version and exit");
+	for (const struct opt *o = opts; o->long_name; o++) {
+		option_label(o, label, sizeof label);
+		printf("%-*s  %s\n", width, label, o->help ? o->help : "");
+	}
+	printf("%-*s  %s\n%-*s  %s\n", width, "  -h, --help", "show this help and exit", width,
+	       "      --version", "show the version and exit");
 	if (info->examples)
 		printf("\nexamples:\n%s\n", info->examples);
 	printf("\nSee %s(1).\n", info->name);
