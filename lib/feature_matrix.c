@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "indicators.h"
 #include "timefmt.h"
@@ -18,8 +19,33 @@ void feature_matrix_free(struct feature_matrix *m)
 			free(m->name[j]);
 	free(m->name);
 	free(m->col);
-	free(m->data);
+	if (m->mapped)
+		munmap(m->data, m->mapped);
+	else
+		free(m->data);
 	feature_matrix_init(m);
+}
+
+/* A large matrix is mapped on its own and offered transparent huge pages: filling 200 MB of
+ * fresh memory then takes a few hundred page faults instead of fifty thousand. */
+#define MAP_THRESHOLD (8u << 20)
+#define HUGE_PAGE (2u << 20)
+
+static double *alloc_data(size_t bytes, size_t *mapped)
+{
+	*mapped = 0;
+	if (bytes >= MAP_THRESHOLD) {
+		size_t len = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p != MAP_FAILED) {
+#ifdef MADV_HUGEPAGE
+			madvise(p, len, MADV_HUGEPAGE); /* advice: ignored where unsupported */
+#endif
+			*mapped = len;
+			return p;
+		}
+	}
+	return malloc(bytes ? bytes : 1);
 }
 
 int feature_matrix_alloc(struct feature_matrix *m, size_t nrows, size_t ncols,
@@ -31,11 +57,14 @@ int feature_matrix_alloc(struct feature_matrix *m, size_t nrows, size_t ncols,
 		return cra_fail(err, EX_OSERR, "out of memory for %zu x %zu features", nrows, ncols);
 	m->name = calloc(ncols ? ncols : 1, sizeof *m->name);
 	m->col = calloc(ncols ? ncols : 1, sizeof *m->col);
-	m->data = malloc((cells ? cells : 1) * sizeof *m->data);
+	m->data = alloc_data(cells * sizeof *m->data, &m->mapped);
 	if (!m->name || !m->col || !m->data) {
 		free(m->name);
 		free(m->col);
-		free(m->data);
+		if (m->data && m->mapped)
+			munmap(m->data, m->mapped);
+		else
+			free(m->data);
 		feature_matrix_init(m);
 		return cra_fail(err, EX_OSERR, "out of memory for %zu x %zu features", nrows, ncols);
 	}

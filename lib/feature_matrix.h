@@ -33,6 +33,7 @@ struct feature_matrix {
 	double *data;   /* the one block the columns point into */
 	size_t warmup;  /* leading rows in which some column is undefined */
 	size_t tail;    /* trailing rows in which some column is undefined (targets) */
+	size_t mapped;  /* private: bytes of data when mmap'ed (large matrices), else 0 */
 };
 
 void feature_matrix_init(struct feature_matrix *m);

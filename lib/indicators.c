@@ -99,13 +99,13 @@ void ind_rsi(const double *close, size_t n, int period, double *out)
 	out[p] = rsi_value(gain, loss);
 	double keep = (double)(p - 1);
 	for (size_t i = p + 1; i < n; i++) {
+		/* Branch-free (the sign of a change is a coin toss for the branch predictor); adding
+		 * an exact 0 to the other average leaves it bit for bit as TA-Lib's branch does. */
 		double change = close[i] - close[i - 1];
 		loss *= keep;
 		gain *= keep;
-		if (change < 0)
-			loss -= change;
-		else
-			gain += change;
+		loss += change < 0 ? -change : 0;
+		gain += change > 0 ? change : 0;
 		loss /= (double)p;
 		gain /= (double)p;
 		out[i] = rsi_value(gain, loss);
@@ -324,10 +324,8 @@ void ind_obv(const double *close, const double *volume, size_t n, double *out)
 	double obv = volume[0];
 	out[0] = obv;
 	for (size_t i = 1; i < n; i++) {
-		if (close[i] > close[i - 1])
-			obv += volume[i];
-		else if (close[i] < close[i - 1])
-			obv -= volume[i];
+		double step = (double)(close[i] > close[i - 1]) - (double)(close[i] < close[i - 1]);
+		obv += step * volume[i]; /* +-volume or an exact 0 */
 		out[i] = obv;
 	}
 }
@@ -403,38 +401,47 @@ size_t ind_vwap_daily(const int64_t *open_time, const double *high, const double
 
 /* ---- rolling extremes ------------------------------------------------------------------ */
 
-/* A monotonic deque of indices in a ring whose size is a power of two >= p: the front is the
- * extreme of the window; an index leaves from the front when it falls out of the window and
- * from the back when a newer value dominates it. */
-#define ROLLING_EXTREME(name, dominated)                                                   \
+/* Rolling extremes by van Herk and Gil-Werman's blocks: cut the rows into blocks of p.  A
+ * window [i-p+1, i] that does not start a block spans the tail of the previous block and the
+ * head of the current one, so its extreme is the extreme of that tail (the previous block's
+ * suffix extreme, one backward pass per block) and of that head (a running prefix extreme):
+ * three comparisons per row whatever p, and no branches on the data. */
+#define ROLLING_EXTREME(name, pick)                                                        \
 	int name(const double *x, size_t n, int period, double *out)                        \
 	{                                                                                    \
-		size_t p = (size_t)period, cap = 1;                                          \
-		while (cap < p)                                                              \
-			cap *= 2;                                                            \
-		size_t *q = malloc(cap * sizeof *q), mask = cap - 1, head = 0, len = 0;     \
-		if (!q)                                                                      \
-			return -1;                                                           \
+		size_t p = (size_t)period;                                                   \
 		fill_nan(out, n, p - 1);                                                     \
-		for (size_t i = 0; i < n; i++) {                                             \
-			if (len && q[head] + p <= i) {                                       \
-				head = (head + 1) & mask;                                    \
-				len--;                                                       \
+		if (n < p)                                                                   \
+			return 0;                                                            \
+		double *tail = malloc(p * sizeof *tail); /* previous block's suffix extremes */ \
+		if (!tail)                                                                   \
+			return -1;                                                           \
+		for (size_t start = 0; start < n; start += p) {                             \
+			size_t end = start + p < n ? start + p : n;                          \
+			double head = x[start];                                              \
+			for (size_t i = start; i < end; i++) {                               \
+				head = pick(head, x[i]);                                     \
+				size_t k = i - start + 1; /* the window's part in the previous block */ \
+				if (i + 1 >= p)                                              \
+					out[i] = k < p ? pick(tail[k], head) : head;         \
 			}                                                                    \
-			double xi = x[i];                                                    \
-			while (len && x[q[(head + len - 1) & mask]] dominated xi)            \
-				len--;                                                       \
-			q[(head + len) & mask] = i;                                          \
-			len++;                                                               \
-			if (i + 1 >= p)                                                      \
-				out[i] = x[q[head]];                                         \
+			if (end - start == p) {                                              \
+				double acc = x[end - 1];                                     \
+				for (size_t j = p; j-- > 0;) {                               \
+					acc = pick(acc, x[start + j]);                       \
+					tail[j] = acc;                                       \
+				}                                                            \
+			}                                                                    \
 		}                                                                            \
-		free(q);                                                                     \
+		free(tail);                                                                  \
 		return 0;                                                                    \
 	}
 
-ROLLING_EXTREME(ind_rolling_max, <=)
-ROLLING_EXTREME(ind_rolling_min, >=)
+static inline double max2(double a, double b) { return a > b ? a : b; }
+static inline double min2(double a, double b) { return a < b ? a : b; }
+
+ROLLING_EXTREME(ind_rolling_max, max2)
+ROLLING_EXTREME(ind_rolling_min, min2)
 
 size_t ind_stoch_lookback(int kp, int dp) { return (size_t)kp + (size_t)dp - 2; }
 

@@ -10,7 +10,7 @@
  * Rolling sums and variances slide in O(1) per row (Welford's update for a fixed window) and are
  * recomputed from scratch every IND_RECOMPUTE rows, so rounding errors cannot drift over
  * millions of rows and a flat window's deviation is not buried under the price's magnitude.
- * Rolling maxima and minima use a monotonic deque (O(1) amortised per row).
+ * Rolling maxima and minima use van Herk and Gil-Werman's blocks (three comparisons per row).
  *
  * Outputs never alias inputs.  Functions that need scratch memory return 0, or -1 when out of
  * memory (outputs are then unspecified); the others cannot fail.  Periods are >= 1 (see each
@@ -114,7 +114,7 @@ size_t ind_fib_lookback(int p);
 void ind_zscore(const double *x, size_t n, int p, double *out);
 size_t ind_zscore_lookback(int p);
 
-/* Rolling maximum and minimum of x[i-p+1..i] (monotonic deque).  Lookback p-1. */
+/* Rolling maximum and minimum of x[i-p+1..i].  Lookback p-1. */
 int ind_rolling_max(const double *x, size_t n, int p, double *out);
 int ind_rolling_min(const double *x, size_t n, int p, double *out);
 
