@@ -44,6 +44,14 @@ struct settings {
 	const char *symbol, *interval, *from, *to, *db, *output, *join_delay;
 };
 
+static void free_settings(struct settings *s)
+{
+	str_list_free(&s->ind);
+	str_list_free(&s->targets);
+	str_list_free(&s->joins);
+	str_list_free(&s->operands);
+}
+
 static void list_indicators(void)
 {
 	printf("%-14s %-28s %s\n", "DEFAULT", "SYNTAX", "WHAT, AND ITS COLUMNS");
@@ -220,6 +228,7 @@ int main(int argc, char **argv)
 	diag_set_verbose(s.verbose);
 	if (s.list) {
 		list_indicators();
+		free_settings(&s);
 		return 0;
 	}
 	if (s.operands.n > 1)
@@ -243,6 +252,7 @@ int main(int argc, char **argv)
 		char text[8192];
 		feature_spec_format(&spec, text, sizeof text);
 		printf("%s\n", text);
+		free_settings(&s);
 		return 0;
 	}
 	int64_t from = s.from ? parse_time_option("from", s.from) : INT64_MIN;
@@ -292,9 +302,6 @@ int main(int argc, char **argv)
 		feature_matrix_free(&parts[p]);
 	free(parts);
 	candles_free(&c);
-	str_list_free(&s.ind);
-	str_list_free(&s.targets);
-	str_list_free(&s.joins);
-	str_list_free(&s.operands);
+	free_settings(&s);
 	return 0;
 }

@@ -270,7 +270,7 @@ static void test_fib_zscore(void)
 	CHECK_NEAR(fp[4], 0.5, 0);
 	CHECK_NEAR(fl[1][4], 7, 0);
 
-	double x[] = { 1, 2, 3, 4, 5 }, z[5];
+	double x[] = { 1, 2, 3, 4, 5 }, z[6];
 	ind_zscore(x, 5, 5, z);
 	check_series("zscore", z, (double[]){ NaN, NaN, NaN, NaN, 2 / sqrt(2.0) }, 5, 1e-12);
 	double zero[6] = { 0, 0, 0, 0, 0, 0 };
