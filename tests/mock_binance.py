@@ -258,6 +258,11 @@ class Handler(BaseHTTPRequestHandler):
         m = self.market
         if fault == "slow":
             time.sleep(m.args.slow_seconds)
+        # Logged before the answer leaves: a test that reads the log as soon as the client is
+        # done must find every request in it.
+        if getattr(self, "pending_log", None):
+            self.pending_log(str(status))
+            self.pending_log = None
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         for k, v in (headers or {}).items():
@@ -335,10 +340,11 @@ class Handler(BaseHTTPRequestHandler):
                     fault or "-"))
 
         if fault in ("reset", "hang"):
-            log("-")   # now: a hanging answer ends long after the client gave up
-            self.answer(u.path, q, now, fault, headers)
+            log("-")
+            self.pending_log = None
         else:
-            log(self.answer(u.path, q, now, fault, headers))
+            self.pending_log = log
+        self.answer(u.path, q, now, fault, headers)
 
     def answer(self, path, q, now, fault, headers):
         m = self.market
@@ -483,6 +489,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def control(self, path, q):
         m = self.market
+        self.pending_log = None
         with m.lock:
             if path == "/mock/advance":
                 m.advanced += int(q.get("ms", "0"))

@@ -124,14 +124,24 @@ static void canned_add(struct canned *c, const char *raw, int delay_ms, bool clo
 }
 
 /* A response with a body and extra header lines ("Name: value\r\n...").  The strings live
- * until the program ends. */
+ * until free_responses(). */
+static char *responses[64];
+static int nresponses;
+
 static char *response(int status, const char *headers, const char *body)
 {
 	char *r;
-	if (asprintf(&r, "HTTP/1.1 %d X\r\nContent-Length: %zu\r\n%s\r\n%s", status, strlen(body),
+	if (nresponses == 64 ||
+	    asprintf(&r, "HTTP/1.1 %d X\r\nContent-Length: %zu\r\n%s\r\n%s", status, strlen(body),
 		     headers ? headers : "", body) < 0)
 		exit(1);
-	return r;
+	return responses[nresponses++] = r;
+}
+
+static void free_responses(void)
+{
+	while (nresponses)
+		free(responses[--nresponses]);
 }
 
 static void url_of(const struct canned *c, char *buf, size_t size)
@@ -580,5 +590,6 @@ int main(void)
 	test_governor();
 	test_download();
 	test_options();
+	free_responses();
 	return check_finish();
 }
