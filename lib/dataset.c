@@ -36,6 +36,17 @@ void dataset_free(struct dataset *d)
 	memset(d, 0, sizeof *d);
 }
 
+void dataset_split_valid(const struct dataset *d, size_t at, size_t *nfirst, size_t *second)
+{
+	size_t i = 0;
+	while (i < d->nvalid && d->valid[i] + (size_t)d->max_horizon < at)
+		i++;
+	*nfirst = i;
+	while (i < d->nvalid && d->valid[i] < at)
+		i++;
+	*second = i;
+}
+
 int dataset_build(const struct candles *c, const struct interval *iv,
 		  const struct feature_spec *fs, const struct target_spec *ts, double valid_frac,
 		  size_t window, struct dataset *d, struct cra_error *err)

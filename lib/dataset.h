@@ -38,6 +38,12 @@ int dataset_build(const struct candles *c, const struct interval *iv,
 		  size_t window, struct dataset *d, struct cra_error *err);
 void dataset_free(struct dataset *d);
 
+/* Splits the validation rows at candle row at (split <= at): rows before it whose target is
+ * known before it (t + max_horizon < at: the training embargo again) are d->valid[0 .. *nfirst),
+ * rows from it on are d->valid[*second .. nvalid).  For a trainer that picks something (the
+ * number of trees) on the first part and reports on the second, which then took no part. */
+void dataset_split_valid(const struct dataset *d, size_t at, size_t *nfirst, size_t *second);
+
 /* The standardised value of feature j at candle row t. */
 static inline double dataset_scaled(const struct dataset *d, size_t j, size_t t)
 {

@@ -37,6 +37,16 @@ int main(void)
 	CHECK_NEAR(d.mean[0], mean, 1e-15);
 	CHECK_NEAR(d.std[0], sqrt(var), 1e-15);
 	CHECK_NEAR(dataset_scaled(&d, 0, 10), (log(110.0 / 109.0) - mean) / sqrt(var), 1e-9);
+	/* Validation rows 75..97 split at 86: 75..83 first (83 + 2 < 86), 86..97 second. */
+	size_t nfirst, second;
+	dataset_split_valid(&d, 86, &nfirst, &second);
+	CHECK_INT(nfirst, 9);
+	CHECK_INT(d.valid[nfirst - 1], 83);
+	CHECK_INT(d.valid[second], 86);
+	CHECK_INT(d.nvalid - second, 12);
+	dataset_split_valid(&d, 75, &nfirst, &second); /* at the split: all in the second part */
+	CHECK_INT(nfirst, 0);
+	CHECK_INT(second, 0);
 	dataset_free(&d);
 	/* Too few rows for the window: a clear error. */
 	CHECK_INT(dataset_build(&c, &h1, &fs, &ts, 0.25, 90, &d, &err), EX_DATAERR);
