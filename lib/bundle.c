@@ -299,6 +299,23 @@ int bundle_check_series(const struct model_info *info, const char *path, const c
 	return 0;
 }
 
+int bundle_default_path(const char *symbol, const char *interval, const char *kind, char *buf,
+			size_t size, struct cra_error *err)
+{
+	const char *dir = getenv("CRA_MODELS");
+	if (!dir || !*dir)
+		dir = "./models";
+	struct stat st;
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+		return cra_fail(err, EX_CANTCREAT, "%s: cannot create the models directory: %s", dir,
+				strerror(errno));
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return cra_fail(err, EX_CANTCREAT, "%s: not a directory", dir);
+	if ((size_t)snprintf(buf, size, "%s/%s-%s-%s.bundle", dir, symbol, interval, kind) >= size)
+		return cra_fail(err, EX_CANTCREAT, "%s: path too long", dir);
+	return 0;
+}
+
 void candles_sha256(const struct candles *c, size_t from, size_t to, char hex[65])
 {
 	struct sha256 h;

@@ -81,6 +81,11 @@ int bundle_get_info(const struct bundle *b, const char *path, struct model_info 
 int bundle_check_series(const struct model_info *info, const char *path, const char *symbol,
 			const char *interval, struct cra_error *err);
 
+/* Where a trainer writes a model by default: $CRA_MODELS (default ./models), the directory
+ * created if missing (73 when it cannot be), then SYMBOL-INTERVAL-KIND.bundle. */
+int bundle_default_path(const char *symbol, const char *interval, const char *kind, char *buf,
+			size_t size, struct cra_error *err);
+
 /* SHA-256 over candles [from, to) - open_time and the five required fields as little-endian
  * binary - so a bundle names exactly the data it learned from. */
 void candles_sha256(const struct candles *c, size_t from, size_t to, char hex[65]);

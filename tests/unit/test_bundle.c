@@ -125,5 +125,18 @@ int main(void)
 	CHECK_STR(h1, h2);
 	candles_free(&c);
 	bundle_free(&b);
+
+	/* The default place: $CRA_MODELS, created when missing. */
+	char models[600], where[700];
+	snprintf(models, sizeof models, "%s/models", dir);
+	setenv("CRA_MODELS", models, 1);
+	CHECK_INT(bundle_default_path("BTCUSDT", "1h", "xgb", where, sizeof where, &err), 0);
+	CHECK_STR(strrchr(where, '/'), "/BTCUSDT-1h-xgb.bundle");
+	struct stat st;
+	CHECK(stat(models, &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK_INT(bundle_default_path("BTCUSDT", "1h", "xgb", where, 20, &err), EX_CANTCREAT);
+	setenv("CRA_MODELS", path, 1); /* a file, not a directory */
+	CHECK_INT(bundle_default_path("BTCUSDT", "1h", "xgb", where, sizeof where, &err), EX_CANTCREAT);
+	CHECK(strstr(err.msg, "not a directory"));
 	return check_finish();
 }
