@@ -190,45 +190,106 @@ int number_format_int64(int64_t v, char *buf)
 	return len;
 }
 
-/* Fixed-point fast path: the smallest d <= 12 such that m = round(|v| * 10^d) gives back v
- * exactly as m / 10^d.  That division is what parse_fast computes (m < 2^53, d <= 22), so the
- * text "m with d decimals" reads back to v; the smallest such d has the fewest digits. */
-static int format_fixed(double v, char *buf)
+/* Writes n / 10^places: in fixed notation ("0.000123", "57953.86"), or, where that is
+ * longer, in printf's exponent notation ("1.5e-08"); returns the length. */
+static int write_scaled(uint64_t n, int places, bool negative, char *buf)
+{
+	char digits[24];
+	int nd = number_format_int64((int64_t)n, digits), len = 0;
+	if (negative)
+		buf[len++] = '-';
+	int exponent = nd - 1 - places; /* of the leading digit */
+	int fixed_len = nd > places ? nd + (places > 0) : places + 2;
+	int sci_len = nd + (nd > 1) + 4 + (exponent <= -100 || exponent >= 100);
+	if (sci_len < fixed_len) {
+		buf[len++] = digits[0];
+		if (nd > 1) {
+			buf[len++] = '.';
+			memcpy(buf + len, digits + 1, (size_t)(nd - 1));
+			len += nd - 1;
+		}
+		return len + snprintf(buf + len, NUMBER_BUF - (size_t)len, "e%c%02d",
+				      exponent < 0 ? '-' : '+', abs(exponent));
+	}
+	if (nd <= places) {
+		buf[len++] = '0';
+		buf[len++] = '.';
+		for (int z = 0; z < places - nd; z++)
+			buf[len++] = '0';
+		memcpy(buf + len, digits, (size_t)nd);
+		len += nd;
+	} else {
+		memcpy(buf + len, digits, (size_t)(nd - places));
+		len += nd - places;
+		if (places > 0) {
+			buf[len++] = '.';
+			memcpy(buf + len, digits + nd - places, (size_t)places);
+			len += places;
+		}
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+/* 5^s for s <= 27 (5^27 < 2^63). */
+static const uint64_t pow5[28] = {
+	1ULL, 5ULL, 25ULL, 125ULL, 625ULL, 3125ULL, 15625ULL, 78125ULL, 390625ULL, 1953125ULL,
+	9765625ULL, 48828125ULL, 244140625ULL, 1220703125ULL, 6103515625ULL, 30517578125ULL,
+	152587890625ULL, 762939453125ULL, 3814697265625ULL, 19073486328125ULL, 95367431640625ULL,
+	476837158203125ULL, 2384185791015625ULL, 11920928955078125ULL, 59604644775390625ULL,
+	298023223876953125ULL, 1490116119384765625ULL, 7450580596923828125ULL,
+};
+
+/* The shortest decimal for |v| in [1e-10, 2^53), found exactly in 128-bit integers.
+ *
+ * Write |v| = m 2^e (m a 53-bit integer, e <= 0).  The reals that round to v lie within half
+ * an ulp of it: in units of 2^(e-2), between lo = 4m - 2 (4m - 1 when m = 2^52, where the ulp
+ * below is half as wide) and hi = 4m + 2, ends included when m is even (round-half-even).  A
+ * decimal with s places, N / 10^s, reads back to v exactly when lo < N 10^s / 2^(e-2) < hi,
+ * that is lo 5^s / 2^(2-e-s) < N < hi 5^s / 2^(2-e-s).  The fewest places s for which such an
+ * N exists gives the fewest digits; among those N, the one nearest v is written.  Some s <= 27
+ * works for |v| >= 1e-10 (17 significant digits always suffice), and s = -e always does (v
+ * is then exact), so s stays within min(27, -e), keeping every product below 2^118. */
+static int format_exact(double v, char *buf)
 {
 	double a = fabs(v);
-	if (!(a >= 1e-6 && a < 1e15))
+	if (!(a >= 1e-10 && a < 9007199254740992.0))
 		return -1;
-	for (int d = 0; d <= 12; d++) {
-		double scaled = nearbyint(a * exact_pow10[d]);
-		if (scaled >= (double)TWO_POW_53)
-			return -1;
-		if (scaled / exact_pow10[d] != a)
-			continue;
-		char digits[24];
-		int nd = number_format_int64((int64_t)scaled, digits);
-		int len = 0;
-		if (v < 0)
-			buf[len++] = '-';
-		if (nd <= d) { /* 0.000123 */
-			buf[len++] = '0';
-			buf[len++] = '.';
-			for (int z = 0; z < d - nd; z++)
-				buf[len++] = '0';
-			memcpy(buf + len, digits, (size_t)nd);
-			len += nd;
-		} else {
-			memcpy(buf + len, digits, (size_t)(nd - d));
-			len += nd - d;
-			if (d > 0) {
-				buf[len++] = '.';
-				memcpy(buf + len, digits + nd - d, (size_t)d);
-				len += d;
-			}
-		}
-		buf[len] = '\0';
-		return len;
+	int e;
+	uint64_t m = (uint64_t)ldexp(frexp(a, &e), 53);
+	e -= 53;
+	typedef unsigned __int128 u128;
+	u128 center = (u128)m * 4, lo = center - (m == (1ULL << 52) ? 1 : 2), hi = center + 2;
+	bool inclusive = m % 2 == 0;
+	int max_places = -e < 27 ? -e : 27;
+
+	/* Whether some N fits at s places; the answer only turns from no to yes as s grows, so
+	 * the fewest places are found by bisection. */
+	int low = 0, high = max_places;
+	while (low < high) {
+		int s = (low + high) / 2, shift = 2 - e - s;
+		u128 p = pow5[s], mask = ((u128)1 << shift) - 1;
+		u128 l = lo * p, h = hi * p;
+		u128 nlo = (l >> shift) + ((l & mask) == 0 && inclusive ? 0 : 1);
+		u128 nhi = (h >> shift) - ((h & mask) == 0 && !inclusive ? 1 : 0);
+		if (nlo <= nhi)
+			high = s;
+		else
+			low = s + 1;
 	}
-	return -1;
+	int s = low, shift = 2 - e - s;
+	u128 p = pow5[s], mask = ((u128)1 << shift) - 1, half = (u128)1 << (shift - 1);
+	u128 l = lo * p, h = hi * p, c = center * p;
+	u128 nlo = (l >> shift) + ((l & mask) == 0 && inclusive ? 0 : 1);
+	u128 nhi = (h >> shift) - ((h & mask) == 0 && !inclusive ? 1 : 0);
+	u128 n = c >> shift, rem = c & mask;
+	if (rem > half || (rem == half && (n & 1)))
+		n++; /* v 10^s rounded to nearest, ties to even */
+	if (n < nlo)
+		n = nlo;
+	if (n > nhi)
+		n = nhi;
+	return write_scaled((uint64_t)n, s, v < 0, buf);
 }
 
 int number_format_double(double v, char *buf)
@@ -239,7 +300,7 @@ int number_format_double(double v, char *buf)
 		return snprintf(buf, NUMBER_BUF, v < 0 ? "-inf" : "inf");
 	if (v == 0)
 		return snprintf(buf, NUMBER_BUF, signbit(v) ? "-0" : "0");
-	int len = format_fixed(v, buf);
+	int len = format_exact(v, buf);
 	if (len > 0)
 		return len;
 	/* General case: the first of %.15g, %.16g, %.17g that reads back exactly (17 always does).
