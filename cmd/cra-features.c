@@ -15,6 +15,7 @@
 #include "candles_io.h"
 #include "diag.h"
 #include "feature_matrix.h"
+#include "gaps.h"
 #include "feature_spec.h"
 #include "options.h"
 #include "store.h"
@@ -81,7 +82,7 @@ static const struct interval *choose_interval(const struct settings *s, const st
 					      struct interval *iv)
 {
 	struct interval guessed;
-	bool have_guess = features_guess_interval(c, &guessed) == 0;
+	bool have_guess = candles_guess_interval(c, &guessed) == 0;
 	if (s->interval) {
 		if (interval_parse(s->interval, iv))
 			opt_usage_error("unknown interval '%s' (1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d "
@@ -144,15 +145,15 @@ static void load_candles(const struct settings *s, const struct feature_spec *sp
 
 static void note_gaps(const struct candles *c, const struct interval *iv)
 {
-	struct gap_report g;
-	features_gaps(c, iv, &g);
-	if (!g.count)
+	struct gap_report g = gaps_find(c, iv);
+	if (!g.gaps)
 		return;
 	char when[TIME_BUF];
-	time_format_iso(g.largest_at, when);
-	diag_note("%zu gap%s in the candles (%zu %s candles missing, the longest %lld after %s): "
+	time_format_iso(g.largest_after, when);
+	diag_note("%zu gap%s in the candles (%lld %s candles missing, the longest %lld after %s): "
 		  "indicators run over the rows as given; targets across a gap are left empty",
-		  g.count, g.count == 1 ? "" : "s", g.missing, iv->name, (long long)g.largest, when);
+		  g.gaps, g.gaps == 1 ? "" : "s", (long long)g.missing, iv->name, (long long)g.largest,
+		  when);
 }
 
 static void write_table(const struct settings *s, const struct candles *c,

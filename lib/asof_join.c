@@ -78,7 +78,7 @@ static int candle_rows_known_at(struct exo_series *x, const int64_t *closes, con
 		if (x->time[i] - x->time[i - 1] < step)
 			step = x->time[i] - x->time[i - 1];
 	struct interval iv;
-	if (n < 2 || features_interval_of_step(step, &iv))
+	if (n < 2 || interval_of_step(step, &iv))
 		return cra_fail(err, EX_DATAERR, "%s: a candle table (open_time) whose candles' close "
 				"cannot be told: add a close_time column, or name the time column 'time' "
 				"if its values are known at their time stamps", name);

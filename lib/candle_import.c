@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "gaps.h"
 #include "number.h"
 #include "symbol.h"
 #include "table_reader.h"
@@ -44,44 +45,6 @@ void import_names_from_path(const char *path, char *symbol, size_t symbol_size, 
 		if (*p)
 			p++;
 	}
-}
-
-static int compare_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-int interval_infer(const struct candles *c, struct interval *iv)
-{
-	if (c->n < 2)
-		return -1;
-	int64_t *d = malloc((c->n - 1) * sizeof *d);
-	if (!d)
-		return -1;
-	for (size_t i = 1; i < c->n; i++)
-		d[i - 1] = c->open_time[i] - c->open_time[i - 1];
-	qsort(d, c->n - 1, sizeof *d, compare_i64);
-	int64_t mode = d[0];
-	size_t best = 0;
-	for (size_t i = 0; i < c->n - 1;) {
-		size_t j = i;
-		while (j < c->n - 1 && d[j] == d[i])
-			j++;
-		if (j - i > best)
-			best = j - i, mode = d[i];
-		i = j;
-	}
-	free(d);
-	for (const struct interval *p = interval_table; p->name; p++)
-		if (!p->months && p->ms == mode) {
-			*iv = *p;
-			return 0;
-		}
-	/* Calendar months are 28 to 31 days apart. */
-	if (mode >= 28 * 86400000LL && mode <= 31 * 86400000LL)
-		return interval_parse("1M", iv);
-	return -1;
 }
 
 /* A column whose header is one of the names (case-insensitive), or -1. */
@@ -231,7 +194,7 @@ int candle_import(const char *path, const struct import_options *options,
 				     "4h 6h 8h 12h 1d 3d 1w 1M)", ivtext);
 			goto out;
 		}
-	} else if (interval_infer(&res->candles, &res->iv) == 0) {
+	} else if (candles_guess_interval(&res->candles, &res->iv) == 0) {
 		res->interval_from_data = true;
 	} else {
 		r = cra_fail(err, EX_USAGE, "%s: cannot tell the interval from the file name or the "

@@ -54,7 +54,4 @@ int candle_import(const char *path, const struct import_options *options,
 void import_names_from_path(const char *path, char *symbol, size_t symbol_size,
 			    char *interval, size_t interval_size);
 
-/* The interval whose length is the most common spacing of open times, or -1. */
-int interval_infer(const struct candles *c, struct interval *iv);
-
 #endif

@@ -8,7 +8,7 @@
  *
  * Indicators run over the rows as given: a gap in the candles (missing candles) is not filled,
  * so a window spans more time than its length says, and a return across a gap covers the gap.
- * features_gaps() finds the gaps so that programs can report them.
+ * gaps_find() (gaps.h) finds the gaps so that programs can report them.
  *
  * Rebuilding the newest rows at prediction time: load at least feature_spec_history() rows
  * before the first row wanted and compute over that trailing window.  The rows wanted then
@@ -58,23 +58,5 @@ size_t features_min_rows(const struct feature_spec *spec, const struct interval 
  * than features_min_rows(), naming the spec's longest item and the rows needed. */
 int features_compute(const struct feature_spec *spec, const struct candles *c,
 		     const struct interval *iv, struct feature_matrix *out, struct cra_error *err);
-
-struct gap_report {
-	size_t count;       /* places where candles are missing */
-	size_t missing;     /* candles missing in all */
-	int64_t largest;    /* the longest gap, in candles missing */
-	int64_t largest_at; /* open_time of the candle before it */
-};
-
-/* Finds the gaps of c (steps longer than one interval). */
-void features_gaps(const struct candles *c, const struct interval *iv, struct gap_report *r);
-
-/* Guesses the interval of c from its smallest step between consecutive rows; returns 0 and
- * fills *iv when that step is one of the intervals of interval.h (28 to 31 days: 1M), else -1
- * (fewer than two rows, or an irregular step). */
-int features_guess_interval(const struct candles *c, struct interval *iv);
-
-/* The interval whose candles are step ms apart (28 to 31 days: 1M); 0, or -1 if none. */
-int features_interval_of_step(int64_t step, struct interval *iv);
 
 #endif

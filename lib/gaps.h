@@ -1,5 +1,6 @@
-/* gaps.h - missing candles in a series: real exchange data has outages, and every program
- * reports them rather than pretending the series is continuous. */
+/* gaps.h - the spacing of a candle series: missing candles (real exchange data has outages,
+ * and every program reports them rather than pretending the series is continuous), and the
+ * interval the spacing implies. */
 #ifndef CRA_GAPS_H
 #define CRA_GAPS_H
 
@@ -18,5 +19,9 @@ struct gap_report {
 
 /* Gaps between consecutive candles of a strictly increasing series. */
 struct gap_report gaps_find(const struct candles *c, const struct interval *iv);
+
+/* The interval whose length is the most common step between consecutive open times (so a few
+ * gaps do not mislead it); 0, or -1 for fewer than two candles or an irregular step. */
+int candles_guess_interval(const struct candles *c, struct interval *iv);
 
 #endif

@@ -72,6 +72,16 @@ static int64_t month_start(int64_t index)
 	return days_from_civil(y, m, 1) * MS_PER_DAY;
 }
 
+int interval_of_step(int64_t step, struct interval *iv)
+{
+	for (const struct interval *p = interval_table; p->name; p++)
+		if (p->months ? step >= 28 * MS_PER_DAY && step <= 31 * MS_PER_DAY : step == p->ms) {
+			*iv = *p;
+			return 0;
+		}
+	return -1;
+}
+
 int64_t interval_floor(const struct interval *iv, int64_t t)
 {
 	if (iv->months)

@@ -36,6 +36,9 @@ bool interval_aligned(const struct interval *iv, int64_t t);
 /* How many candles of this interval open in [a, b), for aligned a <= b. */
 int64_t interval_count(const struct interval *iv, int64_t a, int64_t b);
 
+/* The interval whose candles open step ms apart (28 to 31 days: 1M); 0, or -1 if none. */
+int interval_of_step(int64_t step, struct interval *iv);
+
 /* The list of all intervals, shortest first, ending with a NULL name. */
 extern const struct interval interval_table[];
 

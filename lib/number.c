@@ -190,8 +190,8 @@ int number_format_int64(int64_t v, char *buf)
 	return len;
 }
 
-/* Writes n / 10^places: in fixed notation ("0.000123", "57953.86"), or, where that is
- * longer, in printf's exponent notation ("1.5e-08"); returns the length. */
+/* Writes n / 10^places: in fixed notation ("0.000123", "57953.86") down to 1e-6, below that
+ * in printf's exponent notation ("1.5e-08") where it is shorter; returns the length. */
 static int write_scaled(uint64_t n, int places, bool negative, char *buf)
 {
 	char digits[24];
@@ -201,7 +201,7 @@ static int write_scaled(uint64_t n, int places, bool negative, char *buf)
 	int exponent = nd - 1 - places; /* of the leading digit */
 	int fixed_len = nd > places ? nd + (places > 0) : places + 2;
 	int sci_len = nd + (nd > 1) + 4 + (exponent <= -100 || exponent >= 100);
-	if (sci_len < fixed_len) {
+	if (exponent < -6 && sci_len < fixed_len) {
 		buf[len++] = digits[0];
 		if (nd > 1) {
 			buf[len++] = '.';

@@ -12,6 +12,7 @@
 
 #include "candles_io.h"
 #include "feature_matrix.h"
+#include "gaps.h"
 
 static double now(void)
 {
@@ -43,7 +44,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_features: %s\n", err.msg);
 		return err.status;
 	}
-	const struct interval *ivp = features_guess_interval(&c, &iv) ? NULL : &iv;
+	const struct interval *ivp = candles_guess_interval(&c, &iv) ? NULL : &iv;
 	double *t = calloc((size_t)(reps > 0 ? reps : 1), sizeof *t);
 	size_t ncols = 0;
 	for (int r = 0; r < reps; r++) {

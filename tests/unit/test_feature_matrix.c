@@ -10,6 +10,7 @@
 #include "candles_io.h"
 #include "check.h"
 #include "feature_matrix.h"
+#include "gaps.h"
 #include "timefmt.h"
 
 #define SPEC_EVERYTHING FEATURE_SPEC_ALL ",bb.pctb:10:1.5,macd:5:13:4,lags:3"
@@ -176,11 +177,10 @@ static void test_gaps_and_interval(void)
 	struct candles c;
 	make_candles(&c, 10);
 	struct interval iv;
-	CHECK_INT(features_guess_interval(&c, &iv), 0);
+	CHECK_INT(candles_guess_interval(&c, &iv), 0);
 	CHECK_STR(iv.name, "1h");
-	struct gap_report g;
-	features_gaps(&c, &iv, &g);
-	CHECK_INT(g.count, 0);
+	struct gap_report g = gaps_find(&c, &iv);
+	CHECK_INT(g.gaps, 0);
 	/* Remove rows 3..5 and 8: two gaps, four candles missing, the longest three. */
 	struct candles holed;
 	candles_init(&holed);
@@ -192,18 +192,24 @@ static void test_gaps_and_interval(void)
 			v[f] = c.v[f][i];
 		candles_push(&holed, c.open_time[i], v);
 	}
-	CHECK_INT(features_guess_interval(&holed, &iv), 0);
+	CHECK_INT(candles_guess_interval(&holed, &iv), 0);
 	CHECK_STR(iv.name, "1h");
-	features_gaps(&holed, &iv, &g);
-	CHECK_INT(g.count, 2);
+	g = gaps_find(&holed, &iv);
+	CHECK_INT(g.gaps, 2);
 	CHECK_INT(g.missing, 4);
 	CHECK_INT(g.largest, 3);
-	CHECK_INT(g.largest_at, c.open_time[2]);
-	/* An irregular step is no interval; one row has none. */
-	holed.open_time[1] = holed.open_time[0] + 7 * MS_PER_MINUTE;
-	CHECK_INT(features_guess_interval(&holed, &iv), -1);
+	CHECK_INT(g.largest_after, c.open_time[2]);
+	/* The most common step decides: one odd step does not; a step that is no interval
+	 * gives none; one row has none. */
+	c.open_time[5] += 7 * MS_PER_MINUTE;
+	CHECK_INT(candles_guess_interval(&c, &iv), 0);
+	CHECK_STR(iv.name, "1h");
+	c.open_time[5] -= 7 * MS_PER_MINUTE;
+	for (size_t i = 0; i < holed.n; i++)
+		holed.open_time[i] = holed.open_time[0] + (int64_t)i * 7 * MS_PER_MINUTE;
+	CHECK_INT(candles_guess_interval(&holed, &iv), -1);
 	holed.n = 1;
-	CHECK_INT(features_guess_interval(&holed, &iv), -1);
+	CHECK_INT(candles_guess_interval(&holed, &iv), -1);
 	candles_free(&holed);
 	candles_free(&c);
 }
@@ -226,7 +232,7 @@ static void test_real_data(void)
 	struct feature_spec spec;
 	CHECK_INT(feature_spec_parse(FEATURE_SPEC_ALL, &spec, &err), 0);
 	struct interval iv;
-	CHECK_INT(features_guess_interval(&c, &iv), 0);
+	CHECK_INT(candles_guess_interval(&c, &iv), 0);
 	struct feature_matrix m;
 	CHECK_INT(features_compute(&spec, &c, &iv, &m, &err), 0);
 	CHECK_INT(m.warmup, 99);
