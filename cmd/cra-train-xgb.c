@@ -180,11 +180,12 @@ static void note_result(const struct xgb_report *rep, const char *output)
 	for (int k = 0; k < rep->nh; k++) {
 		const struct xgb_horizon_report *h = &rep->h[k];
 		if (rep->nstop)
-			diag_note("horizon %d: %d trees kept of %d boosted (validation %s %.6g)",
-				  h->horizon, h->fit.kept, h->fit.rounds,
+			diag_note("horizon %d: %d tree%s kept of %d boosted (validation %s %.6g)",
+				  h->horizon, h->fit.kept, h->fit.kept == 1 ? "" : "s", h->fit.rounds,
 				  rep->kind == TARGET_REGIME ? "log loss" : "RMSE", h->fit.best_loss);
 		else
-			diag_note("horizon %d: %d trees", h->horizon, h->fit.kept);
+			diag_note("horizon %d: %d tree%s", h->horizon, h->fit.kept,
+				  h->fit.kept == 1 ? "" : "s");
 	}
 	time_format_iso(rep->report_from, a);
 	time_format_iso(rep->report_to, b);

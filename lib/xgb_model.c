@@ -52,7 +52,10 @@ static int xgb_fail(struct cra_error *err, int status, const char *what)
 	const char *msg = line, *end, *p;
 	if (line[0] == '[' && (end = strchr(line, ']')) && (p = strstr(end, ": ")))
 		msg = p + 2;
-	return cra_fail(err, status, "%s: XGBoost: %s", what, msg);
+	size_t n = strlen(msg); /* "Check failed: a <= b (1 vs. 0) : " ends in a colon */
+	while (n && (msg[n - 1] == ' ' || msg[n - 1] == ':'))
+		n--;
+	return cra_fail(err, status, "%s: XGBoost: %.*s", what, (int)n, msg);
 }
 
 static int set_param(BoosterHandle h, const char *name, const char *value, struct cra_error *err)
@@ -335,7 +338,9 @@ int xgb_load(struct xgb_model *m, const void *buf, size_t len, size_t ncols, int
 	if (XGBoosterCreate(NULL, 0, &h))
 		return xgb_fail(err, EX_SOFTWARE, what);
 	if (XGBoosterLoadModelFromBuffer(h, buf, (bst_ulong)len)) {
-		int r = xgb_fail(err, EX_DATAERR, what);
+		char context[1200];
+		snprintf(context, sizeof context, "%s: not a model XGBoost can load", what);
+		int r = xgb_fail(err, EX_DATAERR, context);
 		XGBoosterFree(h);
 		return r;
 	}
