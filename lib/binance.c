@@ -389,9 +389,11 @@ static int request(struct binance *b, struct endpoint *ep, const char *path_quer
 			continue;
 		}
 		read_weight(ep, &r);
-		say(b, BINANCE_LOG_REQUEST, "GET %s -> %ld, %zu bytes, weight %d (used %d/%d), %.0f ms",
-		    path_query, r.status, r.len, weight, ep->used_weight, b->o.weight_limit,
-		    r.elapsed_s * 1000);
+		char used[48] = "";
+		if (ep->used_weight >= 0)
+			snprintf(used, sizeof used, " (used %d/%d)", ep->used_weight, b->o.weight_limit);
+		say(b, BINANCE_LOG_REQUEST, "GET %s -> %ld, %zu bytes, weight %d%s, %.0f ms", path_query,
+		    r.status, r.len, weight, used, r.elapsed_s * 1000);
 		json_error_t jerr;
 		json_t *j = json_loadb(r.body, r.len, 0, &jerr);
 		long code = 0, ra = retry_after_s(&r);
@@ -422,9 +424,8 @@ static int request(struct binance *b, struct endpoint *ep, const char *path_quer
 					  ep->host, code, msg);
 		} else if (r.status >= 200 && r.status < 300) {
 			describe_body(&r, what, sizeof what);
-			snprintf(last, sizeof last, "HTTP %ld with %s%s%s", r.status,
-				 j ? "JSON of the wrong shape" : what, j ? "" : " (truncated?)",
-				 j ? "" : "");
+			snprintf(last, sizeof last, "HTTP %ld with %s", r.status,
+				 j ? "JSON of the wrong shape" : what);
 		} else if (r.status >= 500) {
 			if (ra > 0)
 				ep->not_before = mono_ms() + ra * 1000;
