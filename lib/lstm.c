@@ -6,8 +6,8 @@
  * ([B x H] x [H x 4H]).  Backward, each step needs one product (d a[t] Wh^T, the gradient
  * carried to step t-1), and the weight gradients of all steps are one product each after the
  * recurrence.  The gate nonlinearities of a step are one fused pass over its rows, eight lanes
- * at a time (GCC's vector extensions; an AVX2/FMA clone is picked at load time where the CPU
- * has it).
+ * at a time (GCC's vector extensions; a clone for x86-64-v3, AVX2 and FMA, is picked at load
+ * time where the CPU has them).
  */
 #include "lstm.h"
 
@@ -389,7 +389,7 @@ static inline __attribute__((always_inline)) void cell_forward_lanes(
 }
 
 /* One step over B rows; cprev NULL at t = 0 (c[-1] = 0). */
-__attribute__((target_clones("arch=haswell", "default")))
+__attribute__((target_clones("arch=x86-64-v3", "default")))
 static void cell_forward(float *a, const float *bias, const float *cprev, float *c, float *tc,
 			 float *h, int B, int H)
 {
@@ -405,8 +405,8 @@ static void cell_forward(float *a, const float *bias, const float *cprev, float 
 	}
 }
 
-/* Backward through one step's gate math for lanes j..j+n-1 of one row.  With dh = dH[t] +
- * (carried from t+1) and dc the cell gradient carried from t+1:
+/* Backward through one step's gate math for lanes j..j+n-1 of one row.  With dh = dH[t] (0
+ * when dH is NULL) + (carried from t+1) and dc the cell gradient carried from t+1:
  *   do = dh tanh(c)              dc += dh o (1 - tanh(c)^2)
  *   di = dc g   df = dc cprev    dg = dc i     carried to t-1: dc f
  *   d a = (di i(1-i), df f(1-f), dg (1-g^2), do o(1-o)) */
@@ -414,10 +414,12 @@ static inline __attribute__((always_inline)) void cell_backward_lanes(
 	float *da, float *dc, const float *dH, const float *dh, const float *gate,
 	const float *tc, const float *cprev, int H, int j, int n)
 {
-	vf i, f, g, o, t, cp = { 0 }, up, carry, dcc;
+	vf i, f, g, o, t, cp = { 0 }, up = { 0 }, carry, dcc;
 	vload(&i, gate + j, n), vload(&f, gate + H + j, n);
 	vload(&g, gate + 2 * H + j, n), vload(&o, gate + 3 * H + j, n);
-	vload(&t, tc + j, n), vload(&up, dH + j, n), vload(&carry, dh + j, n);
+	vload(&t, tc + j, n), vload(&carry, dh + j, n);
+	if (dH)
+		vload(&up, dH + j, n);
 	vload(&dcc, dc + j, n);
 	if (cprev)
 		vload(&cp, cprev + j, n);
@@ -434,19 +436,19 @@ static inline __attribute__((always_inline)) void cell_backward_lanes(
 	vstore(dc + j, &next, n);
 }
 
-__attribute__((target_clones("arch=haswell", "default")))
+__attribute__((target_clones("arch=x86-64-v3", "default")))
 static void cell_backward(float *da, float *dc, const float *dH, const float *dh,
 			  const float *gates, const float *tc, const float *cprev, int B, int H)
 {
 	for (int b = 0; b < B; b++) {
 		size_t g = (size_t)b * 4 * H, o = (size_t)b * H;
-		const float *cp = cprev ? cprev + o : NULL;
+		const float *cp = cprev ? cprev + o : NULL, *up = dH ? dH + o : NULL;
 		int j = 0;
 		for (; j + LANES <= H; j += LANES)
-			cell_backward_lanes(da + g, dc + o, dH + o, dh + o, gates + g, tc + o, cp, H, j,
+			cell_backward_lanes(da + g, dc + o, up, dh + o, gates + g, tc + o, cp, H, j,
 					    LANES);
 		if (j < H)
-			cell_backward_lanes(da + g, dc + o, dH + o, dh + o, gates + g, tc + o, cp, H, j,
+			cell_backward_lanes(da + g, dc + o, up, dh + o, gates + g, tc + o, cp, H, j,
 					    H - j);
 	}
 }
@@ -471,12 +473,13 @@ static void lstm_layer_forward(float *gates, float *c, float *tc, float *h, cons
 	}
 }
 
-/* LSTM layer backward.  dH = d loss / d h[t] from above (the head or the next layer); fills
- * gwx, gwh, gb and, when dv is not NULL, dv = d loss / d v:
+/* LSTM layer backward.  dH = d loss / d h[t] from above (the head or the next layer), given
+ * for steps t >= first only (the head sees only the last step); fills gwx, gwh, gb and, when
+ * dv is not NULL, dv = d loss / d v:
  *   steps T-1 .. 0:  d a[t] from the cell;  carried dh = d a[t] Wh^T
  *   gWx = v^T da     gWh = h[0..T-2]^T da[1..T-1]     gb = sum of da     dv = da Wx^T */
 static void lstm_layer_backward(float *gwx, float *gwh, float *gb, float *dv, float *da,
-				float *dh, float *dc, const float *dH, const float *gates,
+				float *dh, float *dc, const float *dH, int first, const float *gates,
 				const float *c, const float *tc, const float *h, const float *v,
 				const float *wx, const float *wh, int T, int B, int nin, int H,
 				const float *ones)
@@ -486,7 +489,8 @@ static void lstm_layer_backward(float *gwx, float *gwh, float *gb, float *dv, fl
 	memset(dh, 0, step_h * sizeof *dh);
 	memset(dc, 0, step_h * sizeof *dc);
 	for (int t = T - 1; t >= 0; t--) {
-		cell_backward(da + t * step_g, dc, dH + t * step_h, dh, gates + t * step_g,
+		cell_backward(da + t * step_g, dc, t >= first ? dH + t * step_h : NULL, dh,
+			      gates + t * step_g,
 			      tc + t * step_h, t ? c + (t - 1) * step_h : NULL, B, H);
 		if (t > 0)
 			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, H, G, 1.0f,
@@ -599,17 +603,15 @@ void lstm_backward(const struct lstm *net, struct lstm_work *w)
 	const struct lstm_config *cfg = &net->cfg;
 	int B = w->batch, T = w->steps, L = cfg->nlayers, O = cfg->noutput;
 	int H = cfg->hidden[L - 1];
-	size_t rows = (size_t)T * B;
-	memset(w->grad, 0, net->nparams * sizeof *w->grad);
+	size_t rows = (size_t)T * B; /* every gradient below is written, none accumulated */
 
-	/* head: gWd = h_L[T-1]^T dout, gbd = sum of dout; d h_L[T-1] = dout Wd^T, and the top
-	 * layer's other steps do not reach the loss */
+	/* head: gWd = h_L[T-1]^T dout, gbd = sum of dout; d h_L[T-1] = dout Wd^T (the top
+	 * layer's other steps reach the loss only through the recurrence) */
 	float *dH = w->dseq[0];
 	const float *last = w->h[L - 1] + (size_t)(T - 1) * B * H;
 	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, O, B, 1.0f, last, H, w->dout, O,
 		    0.0f, w->g.dense_w, O);
 	column_sums(w->g.dense_b, w->dout, B, O, w->ones);
-	memset(dH, 0, (rows - (size_t)B) * H * sizeof *dH);
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, H, O, 1.0f, w->dout, O,
 		    net->w.dense_w, O, 0.0f, dH + (rows - (size_t)B) * H, H);
 
@@ -618,9 +620,9 @@ void lstm_backward(const struct lstm *net, struct lstm_work *w)
 		int nin = lstm_layer_input(cfg, l);
 		float *dv = l > 0 || cfg->conv_kernel ? w->dseq[1 - cur] : NULL;
 		lstm_layer_backward(w->g.wx[l], w->g.wh[l], w->g.b[l], dv, w->dgates, w->dh, w->dc,
-				    w->dseq[cur], w->gates[l], w->c[l], w->tc[l], w->h[l],
-				    layer_input(net, w, l), net->w.wx[l], net->w.wh[l], T, B, nin,
-				    cfg->hidden[l], w->ones);
+				    w->dseq[cur], l == L - 1 ? T - 1 : 0, w->gates[l], w->c[l],
+				    w->tc[l], w->h[l], layer_input(net, w, l), net->w.wx[l],
+				    net->w.wh[l], T, B, nin, cfg->hidden[l], w->ones);
 		if (l > 0 && w->dropped) /* through the dropout: d h[l-1] = dv m */
 			for (size_t n = 0; n < rows * (size_t)nin; n++)
 				dv[n] *= w->mask[l][n];
