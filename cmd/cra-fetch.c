@@ -459,6 +459,8 @@ struct sink {
 	struct candles pending;     /* downloaded, not yet written */
 	size_t pending_symbol;
 	int64_t flushed_at, flush_ms;
+	struct progress bar;        /* on a terminal: candles received of those expected */
+	uint64_t received;
 };
 
 static int64_t monotonic_ms(void)
@@ -520,6 +522,8 @@ static int sink_page(struct sink *k, size_t s, const struct candles *c, struct c
 static int download_page(void *ctx, const struct candles *c, struct cra_error *err)
 {
 	struct sink *k = ctx;
+	k->received += c->n;
+	progress_update(&k->bar, k->received, NULL);
 	return sink_page(k, k->symbol_index, c, err);
 }
 
@@ -624,7 +628,11 @@ static int run_candles(const struct str_list *symbols, const struct interval *iv
 		k.symbol_index = s;
 		memset(&k.merged, 0, sizeof k.merged);
 		binance_get_stats(b, &before);
+		int64_t until = rg.until < now ? rg.until : now;
+		k.received = 0;
+		progress_start(&k.bar, symbol, d.start < until ? (uint64_t)((until - d.start) / iv->ms) : 1);
 		int r = binance_download_klines(b, &d, &res, &err);
+		progress_finish(&k.bar);
 		struct cra_error flush_err = { 0 };
 		int rf = sink_flush(&k, &flush_err); /* complete pages are kept, even after a failure */
 		if (rf && r)
