@@ -168,7 +168,7 @@ int main(int argc, char **argv)
 		{ "class", 'c', OPT_STRING, &s.class_name, "CLASS", "regime models: bear, neutral, bull or all (default)", 0, 0 },
 		{ "summary", 0, OPT_FLAG, &s.summary, NULL, "global importance: one row per feature, most important first", 0, 0 },
 		{ "db", 0, OPT_STRING, &s.db, "URI", "PostgreSQL store (default: $CRA_DB, else $CRA_DATA or ./data)", 0, 0 },
-		{ "threads", 'j', OPT_INT, &s.threads, "N", "threads (default: every core)", 0, 1024 },
+		{ "threads", 'j', OPT_INT, &s.threads, "N", "threads (default: $OMP_NUM_THREADS, else every core)", 0, 1024 },
 		{ "output", 'o', OPT_STRING, &s.output, "FILE", "write to FILE (whole or not at all) instead of standard output", 0, 0 },
 		{ "tsv", 0, OPT_FLAG, &s.tsv, NULL, "write TSV instead of CSV", 0, 0 },
 		{ "quiet", 'q', OPT_FLAG, &s.quiet, NULL, "no notes on standard error", 0, 0 },

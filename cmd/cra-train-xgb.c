@@ -35,7 +35,8 @@ static const struct program_info info = {
 	"stops falling, and reports on the second half, beside the naive forecast (no change; for\n"
 	"regimes, the training majority class).  Writes the report (horizon,metric,model,naive,\n"
 	"ratio) to standard output and the model bundle to -o, by default\n"
-	"$CRA_MODELS/SYMBOL-INTERVAL-xgb.bundle.  Without -f: " FEATURE_SPEC_DEFAULT ".",
+	"$CRA_MODELS/SYMBOL-INTERVAL-xgb.bundle.\n"
+	"Without -f: " FEATURE_SPEC_DEFAULT ".",
 	"  cra-train-xgb -s BTCUSDT -i 1h\n"
 	"  cra-train-xgb -s BTCUSDT -i 1h -t return -H 1,4,24 --trees 500 -o btc.bundle\n"
 	"  cra-train-xgb -s ETHUSDT -i 1h -t regime:4h -f rsi:14,bb:20:2,vol:20,lags:3\n"
@@ -223,7 +224,7 @@ int main(int argc, char **argv)
 		{ "early-stop", 0, OPT_INT, &s.early_stop, "N", "stop after N rounds without a lower validation loss; 0: never (default 20)", 0, 100000 },
 		{ "valid-frac", 0, OPT_DOUBLE, &s.valid_frac, "F", "the last F of the candles validate (default 0.2)", 0.01, 0.9 },
 		{ "seed", 0, OPT_INT, &s.seed, "N", "random seed for subsampling (default 0)", 0, 2147483647 },
-		{ "threads", 'j', OPT_INT, &s.threads, "N", "threads (default: every core); the model does not depend on it", 0, 1024 },
+		{ "threads", 'j', OPT_INT, &s.threads, "N", "threads (default: $OMP_NUM_THREADS, else every core); the model does not depend on it", 0, 1024 },
 		{ "output", 'o', OPT_STRING, &s.output, "BUNDLE", "write the model here (default $CRA_MODELS/SYMBOL-INTERVAL-xgb.bundle)", 0, 0 },
 		{ "tsv", 0, OPT_FLAG, &s.tsv, NULL, "write the report as TSV", 0, 0 },
 		{ "quiet", 'q', OPT_FLAG, &s.quiet, NULL, "no notes or progress on standard error", 0, 0 },

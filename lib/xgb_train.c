@@ -49,13 +49,18 @@ static void on_round(void *ctx, int rounds, double loss)
 }
 
 /* The validation report of one horizon on the report rows. */
+struct eval_work {
+	double *price;  /* 3n: actual, forecast, base */
+	int *cls;       /* 3n: actual, model, naive */
+};
+
 static void evaluate(const struct candles *c, const struct dataset *d, size_t k,
 		     const struct target *tg, const size_t *rows, size_t n, const double *pred,
-		     int majority, struct xgb_horizon_report *h, double *work)
+		     int majority, struct xgb_horizon_report *h, const struct eval_work *work)
 {
 	const double *close = c->v[CF_CLOSE];
 	if (tg->kind == TARGET_REGIME) {
-		int *actual = (int *)work, *model = actual + n, *naive = model + n;
+		int *actual = work->cls, *model = actual + n, *naive = model + n;
 		for (size_t i = 0; i < n; i++) {
 			const double *q = &pred[3 * i];
 			int best = q[1] > q[0] ? 1 : 0;
@@ -67,7 +72,7 @@ static void evaluate(const struct candles *c, const struct dataset *d, size_t k,
 		class_metrics(actual, naive, n, XGB_REGIME_CLASSES, &h->cnaive);
 		return;
 	}
-	double *actual = work, *forecast = work + n, *base = work + 2 * n;
+	double *actual = work->price, *forecast = actual + n, *base = forecast + n;
 	for (size_t i = 0; i < n; i++) {
 		size_t t = rows[i];
 		base[i] = close[t];
@@ -226,9 +231,10 @@ int xgb_train_job(const struct candles *c, const struct interval *iv, const stru
 	float *xtr = malloc(d.ntrain * ncols * sizeof *xtr), *ytr = malloc(d.ntrain * sizeof *ytr);
 	float *xst = malloc((nstop + 1) * ncols * sizeof *xst), *yst = malloc((nstop + 1) * sizeof *yst);
 	float *xre = malloc(nr * ncols * sizeof *xre);
-	double *pred = malloc(nr * g * sizeof *pred), *work = malloc(3 * nr * sizeof *work);
+	double *pred = malloc(nr * g * sizeof *pred);
+	struct eval_work work = { malloc(3 * nr * sizeof *work.price), malloc(3 * nr * sizeof *work.cls) };
 	int *train_class = malloc(d.ntrain * sizeof *train_class);
-	if (!xtr || !ytr || !xst || !yst || !xre || !pred || !work || !train_class) {
+	if (!xtr || !ytr || !xst || !yst || !xre || !pred || !work.price || !work.cls || !train_class) {
 		r = cra_fail(err, EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -259,7 +265,7 @@ int xgb_train_job(const struct candles *c, const struct interval *iv, const stru
 		if (r)
 			goto done;
 		int majority = p.nclass ? majority_class(train_class, d.ntrain, p.nclass) : 0;
-		evaluate(c, &d, k, tg, report, nr, pred, majority, h, work);
+		evaluate(c, &d, k, tg, report, nr, pred, majority, h, &work);
 		rep->nh++;
 	}
 	r = describe(b, c, &d, job, &p, rep, err);
@@ -270,7 +276,8 @@ done:
 	free(yst);
 	free(xre);
 	free(pred);
-	free(work);
+	free(work.price);
+	free(work.cls);
 	free(train_class);
 	dataset_free(&d);
 	return r;

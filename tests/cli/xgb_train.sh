@@ -26,6 +26,21 @@ between "$(value directional_accuracy 3)" 0.60 0.72 || fail "AR(1) directional a
 grep -q 'horizon 1: [0-9]* trees* kept of [0-9]* boosted' "$T/err" || fail "early stopping note: $(cat "$T/err")"
 grep -q 'report on 599 rows .* that took no part in training or in picking the trees' "$T/err" || fail "report note"
 
+# The report, recomputed independently: the model's log-return forecasts on the report rows
+# (cra-explain's prediction column), turned into prices c[t] exp(p) against c[t+1].
+cp "$T/out" "$T/ar.report"
+rfrom=$(sed -n 2p "$T/ar.bundle" | grep -o '"metrics":{"from":[0-9]*' | grep -o '[0-9]*$')
+cra-explain -q -m "$T/ar.bundle" --from "$rfrom" "$T/ar.csv" > "$T/ar.explain" || fail "explain the report rows"
+awk -F, 'FILENAME == ARGV[1] { if (FNR > 1) { t[FNR - 1] = $1; c[FNR - 1] = $5; at[$1] = FNR - 1 }; next }
+	FILENAME == ARGV[2] { if (FNR > 1 && ($1 in at)) { i = at[$1]; if (!(i + 1 in c)) next
+			f = c[i] * exp($2); a = c[i + 1]; se += (f - a)^2; ae += (f > a ? f - a : a - f)
+			nse += (c[i] - a)^2; n++ }; next }
+	$2 == "rmse" { want_m = sqrt(se / n); want_n = sqrt(nse / n) } $2 == "mae" { want_a = ae / n } $2 == "rows" { rows = $3 }
+	$2 == "rmse" || $2 == "mae" { w = $2 == "rmse" ? want_m : want_a; d = ($3 - w) / w; if (d * d > 1e-18) { print $2, $3, w; bad = 1 } }
+	$2 == "rmse" { d = ($4 - want_n) / want_n; if (d * d > 1e-24) { print "naive", $4, want_n; bad = 1 } }
+	END { if (rows != n) { print "rows", rows, n; bad = 1 } exit bad }' \
+	"$T/ar.csv" "$T/ar.explain" "$T/ar.report" || fail "the report is not what its model forecasts"
+
 expect 0 "" cra-train-xgb -s SYN "$T/noise.csv" -o "$T/noise.bundle"
 between "$(value rmse 5)" 0.97 1.5 || fail "independent returns: RMSE ratio $(value rmse 5) should not beat naive"
 
