@@ -137,15 +137,15 @@ size_t lstm_tensor_list(const struct lstm_config *cfg, struct lstm_tensor_info *
 			   (size_t)cfg->conv_filters);
 		add_tensor(list, n, &total, "conv.b", 1, (size_t)cfg->conv_filters);
 	}
+	static const char *const names[LSTM_MAX_LAYERS][3] = {
+		{ "lstm0.wx", "lstm0.wh", "lstm0.b" }, { "lstm1.wx", "lstm1.wh", "lstm1.b" },
+		{ "lstm2.wx", "lstm2.wh", "lstm2.b" }, { "lstm3.wx", "lstm3.wh", "lstm3.b" },
+	};
 	for (int l = 0; l < cfg->nlayers; l++) {
-		char name[16];
 		size_t g = 4 * (size_t)cfg->hidden[l];
-		snprintf(name, sizeof name, "lstm%d.wx", l);
-		add_tensor(list, n, &total, name, (size_t)lstm_layer_input(cfg, l), g);
-		snprintf(name, sizeof name, "lstm%d.wh", l);
-		add_tensor(list, n, &total, name, (size_t)cfg->hidden[l], g);
-		snprintf(name, sizeof name, "lstm%d.b", l);
-		add_tensor(list, n, &total, name, 1, g);
+		add_tensor(list, n, &total, names[l][0], (size_t)lstm_layer_input(cfg, l), g);
+		add_tensor(list, n, &total, names[l][1], (size_t)cfg->hidden[l], g);
+		add_tensor(list, n, &total, names[l][2], 1, g);
 	}
 	add_tensor(list, n, &total, "dense.w", (size_t)cfg->hidden[cfg->nlayers - 1],
 		   (size_t)cfg->noutput);
