@@ -13,13 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "binance.h"
 #include "candle_import.h"
 #include "candles_io.h"
 #include "diag.h"
 #include "gaps.h"
+#include "market_fetch.h"
 #include "options.h"
 #include "output.h"
 #include "progress.h"
@@ -323,9 +323,6 @@ static int run_dump(struct str_list *symbols)
 
 /* --- downloading ----------------------------------------------------------------------- */
 
-/* A fresh series starts this many days back unless --since or --days says otherwise. */
-#define DEFAULT_DAYS 30
-
 static volatile sig_atomic_t stop_requested;
 
 static void on_stop_signal(int sig)
@@ -334,8 +331,8 @@ static void on_stop_signal(int sig)
 	stop_requested = 1;
 }
 
-/* SIGINT and SIGTERM end --follow cleanly: the library sees the flag, finishes nothing half
- * and returns.  No SA_RESTART, so that a sleep or a read is interrupted at once. */
+/* SIGINT and SIGTERM end --follow cleanly: the library sees the flag, finishes the write in
+ * progress and returns.  No SA_RESTART, so that a sleep or a read is interrupted at once. */
 static void install_stop_handlers(void)
 {
 	struct sigaction sa;
@@ -360,7 +357,12 @@ static void print_error(const struct cra_error *err)
 	fprintf(stderr, "%s: %s\n", diag_program(), err->msg[0] ? err->msg : "unknown error");
 }
 
-static struct binance *open_exchange(int64_t *server_now)
+/* Only a failure that concerns one symbol lets the others go on. */
+static bool symbol_specific(int status) { return status == EX_USAGE || status == EX_DATAERR; }
+
+/* Connects to the exchange and reads its clock, then the time options against it. */
+static struct binance *open_exchange(const struct interval *align, int64_t *now,
+				     struct fetch_range *rg)
 {
 	struct cra_error err = { 0 };
 	struct binance_options bo = {
@@ -374,14 +376,17 @@ static struct binance *open_exchange(int64_t *server_now)
 	struct binance *b;
 	if (binance_open(&b, &bo, &err))
 		diag_die_error(&err);
-	if (binance_server_time(b, server_now, &err)) {
+	if (binance_server_time(b, now, &err)) {
 		if (stop_requested)
 			exit(0);
 		diag_die_error(&err);
 	}
 	char when[TIME_BUF];
-	time_format_iso(*server_now, when);
+	time_format_iso(*now, when);
 	diag_debug("%s: the exchange's clock says %s", binance_spot_url(b), when);
+	const char *bad;
+	if (fetch_range_resolve(rg, opt.since, opt.days, opt.until, opt.full, align, *now, &bad))
+		diag_die(EX_USAGE, "--%s: cannot read the time", bad); /* checked before: cannot happen */
 	return b;
 }
 
@@ -395,276 +400,107 @@ static void close_exchange(struct binance *b)
 	binance_close(b);
 }
 
-/* Times are checked before any request, then read against the exchange's clock, so that
- * "90d" means 90 days before the exchange's now. */
-static void check_time_syntax(const char *name, const char *text)
-{
-	int64_t t;
-	if (text && time_parse(text, time_now_ms(), &t))
-		opt_usage_error("--%s: cannot read '%s' as a time (ms since the epoch, 2023-01-31, "
-				"2023-01-31T12:00Z, or 90d for 90 days ago)", name, text);
-}
-
-struct range {
-	int64_t since, until; /* [since, until) in open_time */
-	bool since_given;     /* --since or --days */
-};
-
-static struct range resolve_range(const struct interval *iv, int64_t now)
-{
-	struct range r = { 0, INT64_MAX, true };
-	if (opt.until)
-		time_parse(opt.until, now, &r.until);
-	if (opt.since)
-		time_parse(opt.since, now, &r.since);
-	else if (opt.days >= 0)
-		r.since = interval_floor(iv, now - opt.days * MS_PER_DAY);
-	else {
-		r.since = interval_floor(iv, now - DEFAULT_DAYS * MS_PER_DAY);
-		r.since_given = false;
-	}
-	return r;
-}
-
-/* Incremental: after the newest stored candle (unless --full), or from --since when that is
- * later.  *prev is the stored candle the new ones follow, for gap counting. */
-static int64_t start_after(bool exists, int64_t latest, const struct interval *iv,
-			   const struct range *rg, int64_t *prev)
-{
-	*prev = INT64_MIN;
-	if (!exists || opt.full)
-		return rg->since;
-	int64_t next = interval_next(iv, latest);
-	if (rg->since_given && rg->since > next)
-		return rg->since;
-	*prev = latest;
-	return next;
-}
-
-/* Where candles go: the store or a table on an output.
- *
- * Into the store, every write is one atomic merge of complete, checked pages.  Pages are
- * written as they arrive, unless writing takes longer than downloading (the CSV store
- * rewrites a series' file on every merge, which for a long fresh series costs more than the
- * request): then they are grouped so that writing takes about a fifth of the time.  Whatever
- * is pending is written when a symbol ends, successfully or not. */
+/* Where candles go, and how the run reports them. */
 struct sink {
+	struct fetch_target target;
 	struct store *store;
 	struct output out;
-	bool to_output, several;
-	const struct interval *iv;
-	const char *const *symbols;
-	size_t symbol_index;
-	struct merge_stats merged;  /* of the current symbol */
-	struct candles pending;     /* downloaded, not yet written */
-	size_t pending_symbol;
-	int64_t flushed_at, flush_ms;
-	struct progress bar;        /* on a terminal: candles received of those expected */
-	uint64_t received;
+	struct progress bar;
 };
 
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sink_header(struct sink *k)
-{
-	if (k->several)
-		tw_str(&k->out.w, "symbol");
-	candles_write_header(&k->out.w, CANDLE_OPTIONAL_ALL);
-}
-
-static int sink_flush(struct sink *k, struct cra_error *err)
-{
-	if (k->to_output || k->pending.n == 0)
-		return 0;
-	int64_t t0 = monotonic_ms();
-	struct merge_stats st;
-	int r = store_merge(k->store, k->symbols[k->pending_symbol], k->iv, &k->pending, &st, err);
-	k->flushed_at = monotonic_ms();
-	k->flush_ms = k->flushed_at - t0;
-	diag_debug("%s %s: %zu candles written in %lld ms", k->symbols[k->pending_symbol], k->iv->name,
-		   k->pending.n, (long long)k->flush_ms);
-	candles_clear(&k->pending);
-	if (r)
-		return r;
-	k->merged.added += st.added;
-	k->merged.present += st.present;
-	k->merged.enriched += st.enriched;
-	k->merged.conflicts += st.conflicts;
-	return 0;
-}
-
-static int sink_page(struct sink *k, size_t s, const struct candles *c, struct cra_error *err)
-{
-	if (!k->to_output) {
-		int r = 0;
-		if (k->pending.n && k->pending_symbol != s && (r = sink_flush(k, err)))
-			return r;
-		k->pending_symbol = s;
-		if (candles_merge(&k->pending, c, NULL))
-			return cra_fail(err, EX_OSERR, "out of memory");
-		if (monotonic_ms() - k->flushed_at >= 4 * k->flush_ms)
-			r = sink_flush(k, err);
-		return r;
-	}
-	for (size_t i = 0; i < c->n; i++) {
-		if (k->several)
-			tw_str(&k->out.w, k->symbols[s]);
-		candles_write_row(&k->out.w, c, i);
-	}
-	return 0;
-}
-
-static int download_page(void *ctx, const struct candles *c, struct cra_error *err)
+static void on_write(void *ctx, const char *symbol, const struct merge_stats *st, int64_t newest,
+		     int64_t ms)
 {
 	struct sink *k = ctx;
-	k->received += c->n;
-	progress_update(&k->bar, k->received, NULL);
-	return sink_page(k, k->symbol_index, c, err);
+	char when[TIME_BUF];
+	time_format_iso(newest, when);
+	if (opt.follow)
+		diag_note("%s %s: %zu new candle%s, the newest %s", symbol, k->target.iv->name,
+			  st->added, st->added == 1 ? "" : "s", when);
+	else
+		diag_debug("%s %s: %zu new candles written in %lld ms, the newest %s", symbol,
+			   k->target.iv->name, st->added, (long long)ms, when);
 }
 
-static int follow_page(void *ctx, size_t s, const struct candles *c, struct cra_error *err)
+static void on_progress(void *ctx, uint64_t received)
 {
-	struct sink *k = ctx;
-	memset(&k->merged, 0, sizeof k->merged);
-	int r = sink_page(k, s, c, err);
-	if (!r)
-		r = sink_flush(k, err); /* a followed candle is stored as soon as it closes */
-	if (!r && !k->to_output) {
-		char when[TIME_BUF];
-		time_format_iso(c->open_time[c->n - 1], when);
-		diag_note("%s %s: %zu new candle%s, the newest %s", k->symbols[s], k->iv->name,
-			  k->merged.added, k->merged.added == 1 ? "" : "s", when);
-	}
-	return r;
+	progress_update(&((struct sink *)ctx)->bar, received, NULL);
 }
 
-static void sink_open(struct sink *k, const struct str_list *symbols, const struct interval *iv)
+static void sink_open(struct sink *k, size_t nsymbols, const struct interval *iv)
 {
 	struct cra_error err = { 0 };
 	memset(k, 0, sizeof *k);
-	k->iv = iv;
-	k->symbols = symbols->items;
-	k->several = symbols->n > 1;
-	k->to_output = opt.output != NULL;
-	if (!k->to_output) {
+	if (!opt.output) {
 		k->store = open_store();
-		return;
+		fetch_target_store(&k->target, k->store, iv);
+	} else {
+		if (output_open(&k->out, opt.output, opt.tsv, &err))
+			diag_die_error(&err);
+		k->out.w.line_flush = opt.follow; /* a live pipeline sees each candle as it closes */
+		fetch_target_table(&k->target, &k->out.w, nsymbols > 1, iv);
+		if (opt.follow && tw_flush(&k->out.w, k->out.name, &err))
+			diag_die_error(&err);
 	}
-	if (output_open(&k->out, opt.output, opt.tsv, &err))
-		diag_die_error(&err);
-	k->out.w.line_flush = opt.follow; /* a live pipeline sees each candle as it closes */
-	sink_header(k);
-	if (opt.follow && tw_flush(&k->out.w, k->out.name, &err))
-		diag_die_error(&err);
+	k->target.on_write = on_write;
+	k->target.on_progress = on_progress;
+	k->target.ctx = k;
 }
 
-/* Stored newest candle of a series, for the incremental start. */
-static void stored_latest(struct sink *k, const char *symbol, int64_t *latest, bool *exists)
+/* Closes the output (a file is discarded after a failure) or the store; returns status, or
+ * the output's write error. */
+static int sink_close(struct sink *k, int status)
 {
 	struct cra_error err = { 0 };
-	*exists = false;
-	if (k->to_output)
-		return;
-	if (store_latest(k->store, symbol, k->iv, latest, exists, &err))
-		diag_die_error(&err);
+	if (k->store) {
+		store_close(k->store);
+	} else if (status && k->out.to_file) {
+		output_abort(&k->out);
+	} else if (output_close(&k->out, &err)) {
+		print_error(&err);
+		status = status ? status : err.status;
+	}
+	fetch_target_free(&k->target);
+	return status;
 }
 
-static void summarise(const struct sink *k, const char *symbol,
-		      const struct kline_download_result *res, unsigned long requests)
+static void report(const struct sink *k, const char *symbol, const struct fetch_report *rep)
 {
-	char gaps[200] = "no gaps", newest[TIME_BUF + 16] = "";
-	if (res->gaps.gaps) {
-		char when[TIME_BUF];
-		time_format_iso(res->gaps.largest_after, when);
-		snprintf(gaps, sizeof gaps, "%zu gap%s reported (%lld candles missing, largest %lld "
-			 "after %s)", res->gaps.gaps, res->gaps.gaps == 1 ? "" : "s",
-			 (long long)res->gaps.missing, (long long)res->gaps.largest, when);
-	}
-	if (res->last_open_time != INT64_MIN) {
-		char when[TIME_BUF];
-		time_format_iso(res->last_open_time, when);
-		snprintf(newest, sizeof newest, ", newest %s", when);
-	}
-	size_t n = k->to_output ? res->candles : k->merged.added;
-	diag_note("%s %s: %zu %scandle%s%s, %lu request%s, %s%s", symbol, k->iv->name, n,
-		  k->to_output ? "" : "new ", n == 1 ? "" : "s", newest, requests,
-		  requests == 1 ? "" : "s", gaps,
-		  res->rejected ? " (and invalid candles skipped)" : "");
-	if (k->merged.conflicts)
+	char line[512];
+	fetch_describe(&k->target, symbol, rep, line, sizeof line);
+	diag_note("%s", line);
+	if (rep->merged.conflicts)
 		diag_warn("%s %s: %zu downloaded candles differ from the stored ones with the same "
-			  "open_time; the stored values were kept", symbol, k->iv->name,
-			  k->merged.conflicts);
+			  "open_time; the stored values were kept", symbol, k->target.iv->name,
+			  rep->merged.conflicts);
 }
-
-/* Only a failure that concerns one symbol lets the others go on. */
-static bool symbol_specific(int status) { return status == EX_USAGE || status == EX_DATAERR; }
 
 static int run_candles(const struct str_list *symbols, const struct interval *iv)
 {
 	int64_t now;
-	struct binance *b = open_exchange(&now);
-	struct range rg = resolve_range(iv, now);
+	struct fetch_range rg;
+	struct binance *b = open_exchange(iv, &now, &rg);
 	struct sink k;
-	sink_open(&k, symbols, iv);
+	sink_open(&k, symbols->n, iv);
 	int status = 0;
 	for (size_t s = 0; s < symbols->n; s++) {
-		const char *symbol = symbols->items[s];
-		int64_t latest = 0, prev;
-		bool exists;
-		stored_latest(&k, symbol, &latest, &exists);
-		struct kline_download d = {
-			.symbol = symbol, .iv = iv, .start = start_after(exists, latest, iv, &rg, &prev),
-			.end = rg.until, .server_now = now, .prev_open_time = prev,
-			.page = download_page, .ctx = &k,
-		};
-		struct kline_download_result res = { 0 };
-		struct binance_stats before, after;
+		struct fetch_report rep;
 		struct cra_error err = { 0 };
-		k.symbol_index = s;
-		memset(&k.merged, 0, sizeof k.merged);
-		binance_get_stats(b, &before);
 		int64_t until = rg.until < now ? rg.until : now;
-		k.received = 0;
-		progress_start(&k.bar, symbol, d.start < until ? (uint64_t)((until - d.start) / iv->ms) : 1);
-		int r = binance_download_klines(b, &d, &res, &err);
+		progress_start(&k.bar, symbols->items[s],
+			       until > rg.since ? (uint64_t)((until - rg.since) / iv->ms) : 1);
+		int r = fetch_candles(b, &k.target, symbols->items[s], &rg, now, opt.include_open, &rep,
+				      &err);
 		progress_finish(&k.bar);
-		struct cra_error flush_err = { 0 };
-		int rf = sink_flush(&k, &flush_err); /* complete pages are kept, even after a failure */
-		if (rf && r)
-			print_error(&flush_err);
-		else if (rf)
-			r = rf, err = flush_err;
-		binance_get_stats(b, &after);
-		if (!r && opt.include_open && res.open_seen) {
-			if (k.several)
-				tw_str(&k.out.w, symbol);
-			candles_write_row(&k.out.w, &res.open, 0);
-		}
-		summarise(&k, symbol, &res, after.requests - before.requests);
-		candles_free(&res.open);
+		report(&k, symbols->items[s], &rep);
 		if (r) {
 			print_error(&err);
-			if (!status)
-				status = r;
+			status = status ? status : r;
 			if (!symbol_specific(r))
 				break;
 		}
 	}
-	if (k.to_output) {
-		struct cra_error err = { 0 };
-		if (status && k.out.to_file)
-			output_abort(&k.out);
-		else if (output_close(&k.out, &err))
-			diag_die_error(&err);
-	} else {
-		store_close(k.store);
-	}
-	candles_free(&k.pending);
+	status = sink_close(&k, status);
 	close_exchange(b);
 	return status;
 }
@@ -673,50 +509,24 @@ static int run_follow(const struct str_list *symbols, const struct interval *iv)
 {
 	install_stop_handlers();
 	int64_t now;
-	struct binance *b = open_exchange(&now);
-	struct range rg = resolve_range(iv, now);
+	struct fetch_range rg;
+	struct binance *b = open_exchange(iv, &now, &rg);
 	struct sink k;
-	sink_open(&k, symbols, iv);
-	size_t n = symbols->n;
-	int64_t *next = calloc(n, sizeof *next), *prev = calloc(n, sizeof *prev);
-	struct kline_download_result *res = calloc(n, sizeof *res);
-	if (!next || !prev || !res)
+	sink_open(&k, symbols->n, iv);
+	k.target.on_progress = NULL;
+	struct fetch_report *reps = calloc(symbols->n, sizeof *reps);
+	if (!reps)
 		diag_die(EX_OSERR, "out of memory");
-	for (size_t s = 0; s < n; s++) {
-		int64_t latest = 0;
-		bool exists;
-		stored_latest(&k, symbols->items[s], &latest, &exists);
-		next[s] = start_after(exists, latest, iv, &rg, &prev[s]);
-		res[s].last_open_time = prev[s];
-	}
 	const char *poll = getenv("CRA_FOLLOW_POLL_MS");
-	struct kline_follow f = {
-		.nsymbols = n, .symbols = symbols->items, .iv = iv, .next_open = next,
-		.prev_open_time = prev, .page = follow_page, .ctx = &k,
-		.poll_ms = poll ? strtol(poll, NULL, 10) : 0, .results = res,
-	};
 	struct cra_error err = { 0 };
-	int status = binance_follow_klines(b, &f, &err);
+	int status = fetch_follow(b, &k.target, symbols->items, symbols->n, &rg,
+				  poll ? strtol(poll, NULL, 10) : 0, reps, &err);
 	if (status)
 		print_error(&err);
-	for (size_t s = 0; s < n; s++) {
-		memset(&k.merged, 0, sizeof k.merged);
-		k.merged.added = res[s].candles;
-		summarise(&k, symbols->items[s], &res[s], (unsigned long)res[s].pages);
-	}
-	if (k.to_output) {
-		struct cra_error e = { 0 };
-		if (output_close(&k.out, &e) && !status) {
-			print_error(&e);
-			status = e.status;
-		}
-	} else {
-		store_close(k.store);
-	}
-	candles_free(&k.pending);
-	free(next);
-	free(prev);
-	free(res);
+	for (size_t s = 0; s < symbols->n; s++)
+		report(&k, symbols->items[s], &reps[s]);
+	free(reps);
+	status = sink_close(&k, status);
 	close_exchange(b);
 	if (!status && stop_requested)
 		diag_debug("stopped by a signal");
@@ -735,170 +545,86 @@ static struct snapshot_store *open_snapshots(void)
 	return s;
 }
 
-static void write_prices(struct table_writer *w, int64_t t, const struct price_tick *p, size_t n)
+/* One snapshot (prices or best bid/ask) of the symbols, stamped with the exchange's clock. */
+static int take_snapshot(struct binance *b, enum snapshot_kind kind, const struct str_list *symbols,
+			 int64_t now, struct snapshot_store *store, struct table_writer *w,
+			 struct cra_error *err)
 {
-	for (size_t i = 0; i < n; i++) {
-		tw_int(w, t);
-		tw_str(w, p[i].symbol);
-		tw_double(w, p[i].price);
-		tw_end_row(w);
+	size_t n, added = 0;
+	int r;
+	if (kind == SNAPSHOT_PRICES) {
+		struct price_tick *p;
+		if ((r = binance_ticker_price(b, symbols->items, symbols->n, &p, &n, err)))
+			return r;
+		if (store)
+			r = snapshot_add_prices(store, now, p, n, &added, err);
+		else
+			snapshot_write_prices(w, now, p, n);
+		free(p);
+	} else {
+		struct book_tick *p;
+		if ((r = binance_book_ticker(b, symbols->items, symbols->n, &p, &n, err)))
+			return r;
+		if (store)
+			r = snapshot_add_book(store, now, p, n, &added, err);
+		else
+			snapshot_write_book(w, now, p, n);
+		free(p);
 	}
-}
-
-static void write_book(struct table_writer *w, int64_t t, const struct book_tick *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		tw_int(w, t);
-		tw_str(w, p[i].symbol);
-		tw_double(w, p[i].bid_price);
-		tw_double(w, p[i].bid_qty);
-		tw_double(w, p[i].ask_price);
-		tw_double(w, p[i].ask_qty);
-		tw_double(w, p[i].ask_price - p[i].bid_price);
-		tw_end_row(w);
+	if (!r && store) {
+		char when[TIME_BUF];
+		time_format_iso(now, when);
+		diag_note("%s of %zu symbol%s at %s: %zu recorded in the %s",
+			  kind == SNAPSHOT_PRICES ? "prices" : "best bid/ask", n, n == 1 ? "" : "s", when,
+			  added, snapshot_store_describe(store));
 	}
-}
-
-static void write_header_cells(struct table_writer *w, const char *const *cols)
-{
-	for (; *cols; cols++)
-		tw_str(w, *cols);
-	tw_end_row(w);
-}
-
-static const char *const price_cols[] = { "time", "symbol", "price", NULL };
-static const char *const book_cols[] = { "time", "symbol", "bid_price", "bid_qty", "ask_price",
-					 "ask_qty", "spread", NULL };
-
-struct funding_sink {
-	struct snapshot_store *store;
-	struct output *out;
-	const char *symbol;
-	bool several;
-	size_t added;
-};
-
-static void write_funding(struct table_writer *w, const char *symbol, const struct funding_rate *f,
-			  size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (symbol)
-			tw_str(w, symbol);
-		tw_int(w, f[i].time);
-		tw_double(w, f[i].rate);
-		tw_double(w, f[i].mark_price);
-		tw_end_row(w);
-	}
-}
-
-static int funding_page(void *ctx, const struct funding_rate *f, size_t n, struct cra_error *err)
-{
-	struct funding_sink *k = ctx;
-	if (k->out) {
-		write_funding(&k->out->w, k->several ? k->symbol : NULL, f, n);
-		k->added += n;
-		return 0;
-	}
-	size_t added;
-	int r = snapshot_add_funding(k->store, k->symbol, f, n, &added, err);
-	k->added += added;
 	return r;
 }
 
 static int run_snapshots(const struct str_list *symbols)
 {
 	int64_t now;
-	struct binance *b = open_exchange(&now);
+	struct fetch_range rg;
+	struct interval eight_hours; /* funding: every 8 hours */
+	interval_parse("8h", &eight_hours);
+	struct binance *b = open_exchange(&eight_hours, &now, &rg);
 	struct cra_error err = { 0 };
 	struct snapshot_store *store = NULL;
 	struct output out;
-	if (opt.output) {
-		if (output_open(&out, opt.output, opt.tsv, &err))
-			diag_die_error(&err);
-	} else {
+	if (!opt.output)
 		store = open_snapshots();
-	}
-	char when[TIME_BUF];
-	time_format_iso(now, when);
+	else if (output_open(&out, opt.output, opt.tsv, &err))
+		diag_die_error(&err);
+	struct table_writer *w = store ? NULL : &out.w;
 	int status = 0;
-	if (opt.ticker) {
-		struct price_tick *p;
-		size_t n, added = 0;
-		if ((status = binance_ticker_price(b, symbols->items, symbols->n, &p, &n, &err)))
-			goto done;
-		if (store) {
-			status = snapshot_add_prices(store, now, p, n, &added, &err);
-		} else {
-			write_header_cells(&out.w, price_cols);
-			write_prices(&out.w, now, p, n);
-		}
-		free(p);
+	if (opt.ticker || opt.book) {
+		enum snapshot_kind kind = opt.ticker ? SNAPSHOT_PRICES : SNAPSHOT_BOOK;
+		if (w)
+			snapshot_write_header(w, kind, true);
+		status = take_snapshot(b, kind, symbols, now, store, w, &err);
+		if (!status && opt.ticker && opt.book) /* both: the store only (-o takes one table) */
+			status = take_snapshot(b, SNAPSHOT_BOOK, symbols, now, store, w, &err);
 		if (status)
-			goto done;
-		if (store)
-			diag_note("prices of %zu symbol%s at %s: %zu recorded in the %s", n, n == 1 ? "" : "s",
-				  when, added, snapshot_store_describe(store));
+			print_error(&err);
 	}
-	if (opt.book) {
-		struct book_tick *p;
-		size_t n, added = 0;
-		if ((status = binance_book_ticker(b, symbols->items, symbols->n, &p, &n, &err)))
-			goto done;
-		if (store) {
-			status = snapshot_add_book(store, now, p, n, &added, &err);
-		} else {
-			write_header_cells(&out.w, book_cols);
-			write_book(&out.w, now, p, n);
-		}
-		free(p);
-		if (status)
-			goto done;
-		if (store)
-			diag_note("best bid/ask of %zu symbol%s at %s: %zu recorded in the %s", n,
-				  n == 1 ? "" : "s", when, added, snapshot_store_describe(store));
-	}
-	if (opt.funding) {
-		struct interval eight_hours;
-		interval_parse("8h", &eight_hours);
-		struct range rg = resolve_range(&eight_hours, now);
-		struct funding_sink k = { store, store ? NULL : &out, NULL, symbols->n > 1, 0 };
-		if (!store) {
-			if (k.several)
-				tw_str(&out.w, "symbol");
-			write_header_cells(&out.w, (const char *const[]){ "time", "funding_rate",
-									  "mark_price", NULL });
-		}
+	if (opt.funding && !status) {
+		if (w)
+			snapshot_write_header(w, SNAPSHOT_FUNDING, symbols->n > 1);
 		for (size_t s = 0; s < symbols->n; s++) {
-			int64_t start = rg.since, latest = 0;
-			bool exists = false;
-			k.symbol = symbols->items[s];
-			k.added = 0;
-			if (store && (status = snapshot_latest_funding(store, k.symbol, &latest, &exists, &err)))
-				goto done;
-			if (exists && !opt.full && !(rg.since_given && rg.since > latest))
-				start = latest + 1;
-			size_t total = 0;
-			struct binance_stats before, after;
-			binance_get_stats(b, &before);
-			int r = binance_download_funding(b, k.symbol, start, rg.until, funding_page, &k,
-							 &total, &err);
-			binance_get_stats(b, &after);
-			diag_note("%s funding rates: %zu %s, %lu request%s", k.symbol, k.added,
-				  store ? "new" : "written", after.requests - before.requests,
-				  after.requests - before.requests == 1 ? "" : "s");
+			size_t count;
+			unsigned long requests;
+			int r = fetch_funding(b, store, w, symbols->n > 1, symbols->items[s], &rg, &count,
+					      &requests, &err);
+			diag_note("%s funding rates: %zu %s, %lu request%s", symbols->items[s], count,
+				  store ? "new" : "written", requests, requests == 1 ? "" : "s");
 			if (r) {
 				print_error(&err);
-				if (!status)
-					status = r;
+				status = status ? status : r;
 				if (!symbol_specific(r))
 					break;
 			}
 		}
-		cra_error_clear(&err);
 	}
-done:
-	if (status && err.msg[0])
-		print_error(&err);
 	if (store) {
 		snapshot_store_close(store);
 	} else if (status && out.to_file) {
@@ -918,60 +644,18 @@ static int run_dump_snapshots(const struct str_list *symbols)
 		opt_usage_error("--dump shows one table: give one of --ticker, --book, --funding");
 	if ((opt.book || opt.funding) && symbols->n == 0)
 		opt_usage_error("--dump --%s needs a SYMBOL", opt.book ? "book" : "funding");
+	for (size_t k = 0; k < symbols->n; k++)
+		if (!symbol_valid(symbols->items[k]))
+			opt_usage_error("invalid symbol '%.40s'", symbols->items[k]);
 	int64_t from = parse_time_option("from", opt.from, INT64_MIN);
 	int64_t to = parse_time_option("to", opt.to, INT64_MAX);
 	struct snapshot_store *s = open_snapshots();
 	struct output out;
 	if (output_open(&out, opt.output, opt.tsv, &err))
 		diag_die_error(&err);
-	int r = 0;
-	if (opt.ticker) {
-		write_header_cells(&out.w, price_cols);
-		for (size_t k = 0; k < (symbols->n ? symbols->n : 1) && !r; k++) {
-			struct price_snapshot *p;
-			size_t n;
-			r = snapshot_load_prices(s, symbols->n ? symbols->items[k] : NULL, from, to, &p, &n,
-						 &err);
-			for (size_t i = 0; !r && i < n; i++) {
-				struct price_tick t;
-				memcpy(t.symbol, p[i].symbol, sizeof t.symbol);
-				t.price = p[i].price;
-				write_prices(&out.w, p[i].time, &t, 1);
-			}
-			if (!r)
-				free(p);
-		}
-	} else if (opt.book) {
-		write_header_cells(&out.w, book_cols);
-		for (size_t k = 0; k < symbols->n && !r; k++) {
-			struct book_snapshot *p;
-			size_t n;
-			r = snapshot_load_book(s, symbols->items[k], from, to, &p, &n, &err);
-			for (size_t i = 0; !r && i < n; i++) {
-				struct book_tick t;
-				memcpy(t.symbol, p[i].symbol, sizeof t.symbol);
-				t.bid_price = p[i].bid_price, t.bid_qty = p[i].bid_qty;
-				t.ask_price = p[i].ask_price, t.ask_qty = p[i].ask_qty;
-				write_book(&out.w, p[i].time, &t, 1);
-			}
-			if (!r)
-				free(p);
-		}
-	} else {
-		if (symbols->n > 1)
-			tw_str(&out.w, "symbol");
-		write_header_cells(&out.w, (const char *const[]){ "time", "funding_rate", "mark_price", NULL });
-		for (size_t k = 0; k < symbols->n && !r; k++) {
-			struct funding_rate *f;
-			size_t n;
-			r = snapshot_load_funding(s, symbols->items[k], from, to, &f, &n, &err);
-			if (!r) {
-				write_funding(&out.w, symbols->n > 1 ? symbols->items[k] : NULL, f, n);
-				free(f);
-			}
-		}
-	}
-	if (r) {
+	enum snapshot_kind kind = opt.ticker ? SNAPSHOT_PRICES : opt.book ? SNAPSHOT_BOOK
+									  : SNAPSHOT_FUNDING;
+	if (snapshot_dump(s, kind, symbols->items, symbols->n, from, to, &out.w, &err)) {
 		output_abort(&out);
 		diag_die_error(&err);
 	}
@@ -979,6 +663,16 @@ static int run_dump_snapshots(const struct str_list *symbols)
 		diag_die_error(&err);
 	snapshot_store_close(s);
 	return 0;
+}
+
+/* Times are checked before any request, then read against the exchange's clock, so that
+ * "90d" means 90 days before the exchange's now. */
+static void check_time_syntax(const char *name, const char *text)
+{
+	int64_t t;
+	if (text && time_parse(text, time_now_ms(), &t))
+		opt_usage_error("--%s: cannot read '%s' as a time (ms since the epoch, 2023-01-31, "
+				"2023-01-31T12:00Z, or 90d for 90 days ago)", name, text);
 }
 
 /* Everything about a download's options that can be wrong is found before any request. */

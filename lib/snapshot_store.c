@@ -795,3 +795,106 @@ int snapshot_load_funding(struct snapshot_store *s, const char *symbol, int64_t 
 	rows_free(&r);
 	return st;
 }
+
+/* --- tables on an output ------------------------------------------------------------------ */
+
+void snapshot_write_header(struct table_writer *w, enum snapshot_kind kind, bool symbol_column)
+{
+	const struct layout *L = kind == SNAPSHOT_PRICES ? &prices_layout
+			       : kind == SNAPSHOT_BOOK ? &book_layout : &funding_layout;
+	if (kind == SNAPSHOT_FUNDING && symbol_column)
+		tw_str(w, "symbol");
+	tw_str(w, "time");
+	if (kind != SNAPSHOT_FUNDING)
+		tw_str(w, "symbol");
+	for (size_t k = 0; k < L->nvalues; k++)
+		tw_str(w, L->columns[k]);
+	tw_end_row(w);
+}
+
+void snapshot_write_prices(struct table_writer *w, int64_t time, const struct price_tick *t,
+			   size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		tw_int(w, time);
+		tw_str(w, t[i].symbol);
+		tw_double(w, t[i].price);
+		tw_end_row(w);
+	}
+}
+
+void snapshot_write_book(struct table_writer *w, int64_t time, const struct book_tick *t,
+			 size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		tw_int(w, time);
+		tw_str(w, t[i].symbol);
+		tw_double(w, t[i].bid_price);
+		tw_double(w, t[i].bid_qty);
+		tw_double(w, t[i].ask_price);
+		tw_double(w, t[i].ask_qty);
+		tw_double(w, t[i].ask_price - t[i].bid_price);
+		tw_end_row(w);
+	}
+}
+
+void snapshot_write_funding(struct table_writer *w, const char *symbol,
+			    const struct funding_rate *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (symbol)
+			tw_str(w, symbol);
+		tw_int(w, f[i].time);
+		tw_double(w, f[i].rate);
+		tw_double(w, f[i].mark_price);
+		tw_end_row(w);
+	}
+}
+
+int snapshot_dump(struct snapshot_store *s, enum snapshot_kind kind, const char *const *symbols,
+		  size_t n, int64_t from, int64_t to, struct table_writer *w, struct cra_error *err)
+{
+	snapshot_write_header(w, kind, n > 1);
+	int r = 0;
+	for (size_t k = 0; k < (n ? n : 1) && !r; k++) {
+		const char *symbol = n ? symbols[k] : NULL;
+		if (kind == SNAPSHOT_PRICES) {
+			struct price_snapshot *p;
+			size_t m;
+			if ((r = snapshot_load_prices(s, symbol, from, to, &p, &m, err)))
+				break;
+			for (size_t i = 0; i < m; i++) {
+				struct price_tick t;
+				memcpy(t.symbol, p[i].symbol, sizeof t.symbol);
+				t.price = p[i].price;
+				snapshot_write_prices(w, p[i].time, &t, 1);
+			}
+			free(p);
+		} else if (kind == SNAPSHOT_BOOK) {
+			if (!symbol)
+				return cra_fail(err, EX_USAGE, "book snapshots are stored per symbol: name one");
+			struct book_snapshot *p;
+			size_t m;
+			if ((r = snapshot_load_book(s, symbol, from, to, &p, &m, err)))
+				break;
+			for (size_t i = 0; i < m; i++) {
+				struct book_tick t;
+				memcpy(t.symbol, p[i].symbol, sizeof t.symbol);
+				t.bid_price = p[i].bid_price, t.bid_qty = p[i].bid_qty;
+				t.ask_price = p[i].ask_price, t.ask_qty = p[i].ask_qty;
+				snapshot_write_book(w, p[i].time, &t, 1);
+			}
+			free(p);
+		} else {
+			if (!symbol)
+				return cra_fail(err, EX_USAGE, "funding rates are stored per symbol: name one");
+			struct funding_rate *f;
+			size_t m;
+			if ((r = snapshot_load_funding(s, symbol, from, to, &f, &m, err)))
+				break;
+			snapshot_write_funding(w, n > 1 ? symbol : NULL, f, m);
+			free(f);
+		}
+	}
+	return r;
+}

@@ -29,6 +29,7 @@
 #include "binance.h"
 #include "error.h"
 #include "store.h"
+#include "table_writer.h"
 
 struct price_snapshot {
 	int64_t time;
@@ -74,5 +75,21 @@ int snapshot_load_book(struct snapshot_store *s, const char *symbol, int64_t fro
 		       struct book_snapshot **out, size_t *n, struct cra_error *err);
 int snapshot_load_funding(struct snapshot_store *s, const char *symbol, int64_t from,
 			  int64_t to, struct funding_rate **out, size_t *n, struct cra_error *err);
+
+/* The same tables on an output (prices and book always with a symbol column, funding with
+ * one when symbol is not NULL / symbol_column is set): a header, then rows. */
+enum snapshot_kind { SNAPSHOT_PRICES, SNAPSHOT_BOOK, SNAPSHOT_FUNDING };
+void snapshot_write_header(struct table_writer *w, enum snapshot_kind kind, bool symbol_column);
+void snapshot_write_prices(struct table_writer *w, int64_t time, const struct price_tick *t,
+			   size_t n);
+void snapshot_write_book(struct table_writer *w, int64_t time, const struct book_tick *t,
+			 size_t n);
+void snapshot_write_funding(struct table_writer *w, const char *symbol,
+			    const struct funding_rate *f, size_t n);
+
+/* The stored rows of the symbols (for prices none means every symbol) with from <= time < to,
+ * as one table with its header. */
+int snapshot_dump(struct snapshot_store *s, enum snapshot_kind kind, const char *const *symbols,
+		  size_t n, int64_t from, int64_t to, struct table_writer *w, struct cra_error *err);
 
 #endif
