@@ -390,6 +390,7 @@ int lstm_train(struct lstm *net, const struct lstm_series *s, const size_t *trai
 			pr.loss = loss_sum / (double)pr.done;
 			pr.samples_per_s = (double)pr.done / (now_s() - t0);
 			pr.valid_loss = NAN;
+			pr.end = false;
 			if (progress)
 				progress(ctx, &pr);
 		}
@@ -414,6 +415,7 @@ int lstm_train(struct lstm *net, const struct lstm_series *s, const size_t *trai
 			pr.best_epoch = epoch;
 			res->train_loss = pr.loss;
 		}
+		pr.end = true;
 		if (progress)
 			progress(ctx, &pr);
 		if (p->patience && nstop && since_best >= p->patience)

@@ -19,6 +19,7 @@
 #ifndef CRA_LSTM_TRAIN_H
 #define CRA_LSTM_TRAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,12 +52,13 @@ struct lstm_train_params {
 	uint64_t seed;
 };
 
-/* After every mini-batch (valid_loss NaN) and at the end of every epoch. */
+/* After every mini-batch, and at the end of every epoch (end set, valid_loss measured). */
 struct lstm_progress {
+	bool end;                     /* the epoch's last report */
 	int epoch, epochs;            /* 0-based epoch, and the most there will be */
 	size_t done, total;           /* training windows so far in this epoch, and in all */
 	double loss;                  /* mean training loss so far in this epoch */
-	double valid_loss;            /* the stopping rows' loss, at the end of an epoch */
+	double valid_loss;            /* the stopping rows' loss at the end (NaN without them) */
 	double samples_per_s;         /* training windows a second so far in this epoch */
 	double best_valid_loss;
 	int best_epoch;
