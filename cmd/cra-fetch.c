@@ -715,8 +715,7 @@ static void check_network_options(const struct str_list *symbols, struct interva
 		opt_usage_error("--follow writes to the store or to standard output (-o -), not to a file");
 	if (opt.follow && opt.until)
 		opt_usage_error("--follow has no end: leave out --until");
-	if (opt.output && !to_stdout && (symbols->n > 1 || (opt.book && symbols->n == 0)) &&
-	    !opt.ticker)
+	if (opt.output && !to_stdout && !snapshots && symbols->n > 1)
 		opt_usage_error("-o FILE takes one series; write several to standard output");
 }
 
