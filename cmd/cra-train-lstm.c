@@ -44,7 +44,8 @@ static const struct program_info info = {
 
 struct settings {
 	struct str_list features, operands;
-	const char *symbol, *interval, *target, *horizons, *from, *to, *db, *output, *hidden, *conv;
+	const char *symbol, *interval, *target, *horizons, *from, *to, *db, *output, *hidden, *conv,
+		*init;
 	long long window, layers, epochs, batch, patience, seed, threads;
 	double lr, lr_decay, clip, dropout, valid_frac;
 	bool tsv, quiet, verbose;
@@ -161,6 +162,7 @@ int main(int argc, char **argv)
 		{ "clip", 0, OPT_DOUBLE, &s.clip, "NORM", "clip the gradient's global norm to NORM; 0: never (default 1)", 0, 1e9 },
 		{ "patience", 'p', OPT_INT, &s.patience, "N", "stop after N epochs without a lower validation loss; 0: never (default 5)", 0, 100000 },
 		{ "valid-frac", 0, OPT_DOUBLE, &s.valid_frac, "F", "the last F of the candles validate (default 0.2)", 0.01, 0.9 },
+		{ "init", 0, OPT_STRING, &s.init, "BUNDLE", "start from this model's weights (same features, targets, window, layers) to retrain it", 0, 0 },
 		{ "seed", 0, OPT_INT, &s.seed, "N", "random seed for weights, shuffles and dropout (default 1)", 0, 2147483647 },
 		{ "threads", 'j', OPT_INT, &s.threads, "N", "threads (default: every core); the model depends on it", 0, LSTM_MAX_THREADS },
 		{ "output", 'o', OPT_STRING, &s.output, "BUNDLE", "write the model here (default $CRA_MODELS/SYMBOL-INTERVAL-lstm.bundle)", 0, 0 },
@@ -217,6 +219,12 @@ int main(int argc, char **argv)
 	job.targets = &ts;
 	job.symbol = symbol;
 	job.interval = iv.name;
+	static struct lstm_model init;
+	if (s.init) {
+		if (lstm_model_load(&init, s.init, &err))
+			diag_die_error(&err);
+		job.init = &init;
+	}
 	struct train_progress tp = { .epoch = -1 };
 	job.progress = on_progress;
 	job.ctx = &tp;
@@ -240,6 +248,7 @@ int main(int argc, char **argv)
 	note_result(&rep, output);
 	lstm_report_free(&rep);
 	lstm_model_free(&m);
+	lstm_model_free(&init);
 	bundle_free(&b);
 	candles_free(&c);
 	str_list_free(&s.features);

@@ -310,6 +310,20 @@ void lstm_report_free(struct lstm_report *rep)
 	rep->forecast = NULL;
 }
 
+/* "cnn-lstm (conv 3:8, hidden 8,4) on 12 candles of SPEC for TARGETS" */
+static void describe_model(const struct model_info *info, const struct lstm_config *cfg,
+			   char *buf, size_t size)
+{
+	char conv[32] = "", hidden[64] = "";
+	size_t n = 0;
+	if (cfg->conv_kernel)
+		snprintf(conv, sizeof conv, "conv %d:%d, ", cfg->conv_kernel, cfg->conv_filters);
+	for (int l = 0; l < cfg->nlayers && n < sizeof hidden; l++)
+		n += (size_t)snprintf(hidden + n, sizeof hidden - n, "%s%d", l ? "," : "", cfg->hidden[l]);
+	snprintf(buf, size, "%s (%shidden %s) on %d candles of %s for %s", info->kind, conv, hidden,
+		 info->window, info->features, info->targets);
+}
+
 /* The model's description, scaler and network, before training. */
 static int set_up_model(struct lstm_model *m, const struct candles *c, const struct dataset *d,
 			const struct lstm_job *job, const struct lstm_report *rep,
@@ -348,9 +362,23 @@ static int set_up_model(struct lstm_model *m, const struct candles *c, const str
 	cfg.noutput = outputs(m->kind, info->nhorizons);
 	cfg.nclass = m->kind == TARGET_REGIME ? LSTM_REGIME_CLASSES : 0;
 	int r = lstm_init(&m->net, &cfg, err);
-	if (!r)
+	if (r)
+		return r;
+	const struct lstm_model *init = job->init;
+	if (!init) {
 		lstm_randomize(&m->net, job->train.seed);
-	return r;
+		return 0;
+	}
+	if (init->kind != m->kind || strcmp(init->info.features, info->features) ||
+	    strcmp(init->info.targets, info->targets) || init->info.window != info->window ||
+	    memcmp(&init->net.cfg, &cfg, sizeof cfg)) {
+		char was[3000], now[3000];
+		describe_model(&init->info, &init->net.cfg, was, sizeof was);
+		describe_model(info, &cfg, now, sizeof now);
+		return cra_fail(err, EX_USAGE, "the initial model is another model: %s, not %s", was, now);
+	}
+	memcpy(m->net.params, init->net.params, m->net.nparams * sizeof *m->net.params);
+	return 0;
 }
 
 int lstm_train_job(const struct candles *c, const struct interval *iv, const struct lstm_job *job,

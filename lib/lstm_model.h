@@ -71,6 +71,7 @@ struct lstm_job {
 	struct lstm_train_params train;
 	double valid_frac;
 	const char *symbol, *interval;       /* what the candles are, recorded in the bundle */
+	const struct lstm_model *init;       /* start from its weights (NULL: random ones) */
 	lstm_progress_fn *progress;          /* may be NULL */
 	void *ctx;
 };
@@ -95,8 +96,10 @@ struct lstm_report {
 };
 
 /* Trains the network and fills m, the bundle b (initialised by the caller) and rep.  64 for
- * targets this model does not forecast (direction) or mixed kinds, or a bad architecture or
- * parameter; 65 for too few usable rows (the message says how many). */
+ * targets this model does not forecast (direction) or mixed kinds, a bad architecture or
+ * parameter, or an init model of other features, targets, window or architecture; 65 for too
+ * few usable rows (the message says how many).  With an init model, training starts from its
+ * weights (retraining on newer candles); the scaler is the new training rows'. */
 int lstm_train_job(const struct candles *c, const struct interval *iv, const struct lstm_job *job,
 		   struct lstm_model *m, struct bundle *b, struct lstm_report *rep,
 		   struct cra_error *err);
