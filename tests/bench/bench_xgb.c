@@ -1,13 +1,13 @@
 /* bench_xgb.c - where cra-train-xgb's job spends its time, phase by phase, for the comparison
  * with bench_xgb.py (which prints the same phases for pandas + xgboost):
  *
- *   bench_xgb CANDLES [TREES]
+ *   bench_xgb CANDLES [TREES [THREADS]]
  *
  * prints four numbers, seconds: reading the CSV (candles_load), building the data set
  * (features, targets, split: dataset_build), training and predicting (xgb_train_job, less its
  * own data set), and the whole.  Parameters as bench_xgb.sh uses them: default features,
  * return:1, TREES rounds (default 300), depth 6, eta 0.05, no subsampling, 256 bins, no early
- * stopping, 2 threads. */
+ * stopping, THREADS threads (default 2). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -32,7 +32,7 @@ static void die(const struct cra_error *err)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench_xgb CANDLES [TREES]\n");
+		fprintf(stderr, "usage: bench_xgb CANDLES [TREES [THREADS]]\n");
 		return 64;
 	}
 	struct cra_error err = { 0 };
@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 	xgb_params_default(&job.params);
 	job.params.trees = argc > 2 ? atoi(argv[2]) : 300;
 	job.params.early_stop = 0;
-	job.params.threads = 2;
+	job.params.threads = argc > 3 ? atoi(argv[3]) : 2;
 	struct bundle b;
 	static struct xgb_report rep;
 	bundle_init(&b);

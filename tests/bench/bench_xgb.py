@@ -4,10 +4,11 @@ default features (logret:1, volz:20, rsi:14, macd.hist:12:26:9, bb.pctb:20:2) wi
 conventions, the target (the log return one candle ahead, undefined across a gap), the same
 chronological split (the last 20% of the candles validate; training rows whose target reaches
 into validation are left out), train the same XGBoost model (hist, 300 rounds, depth 6, eta
-0.05, no subsampling, 256 bins, base score the mean training label, 2 threads), predict the
+0.05, no subsampling, 256 bins, base score the mean training label, 2 threads unless told
+otherwise), predict the
 validation rows and save the model.
 
-  bench_xgb.py job CANDLES [ROUNDS]          the job; prints the seconds of its phases, as
+  bench_xgb.py job CANDLES [ROUNDS [THREADS]]  the job; prints the seconds of its phases, as
         bench_xgb.c does: read_csv, data set (features, target, split), training + prediction
         + saving the model, and the whole (after the interpreter started and imported)
   bench_xgb.py check CANDLES CRA_FEATURES BUNDLE [CRA_EXPLAIN]
@@ -77,26 +78,26 @@ def dataset(df):
     return x.to_numpy(), y, train, valid
 
 
-def train(x, y, rows, rounds):
+def train(x, y, rows, rounds, threads=2):
     ytr = y[rows].astype(np.float32)
     base = 0.0
     for v in ytr.tolist():  # the mean as cra-train-xgb takes it: float32 labels summed in order
         base += v
     params = {"tree_method": "hist", "objective": "reg:squarederror", "max_depth": 6, "eta": 0.05,
-              "subsample": 1.0, "colsample_bytree": 1.0, "max_bin": 256, "seed": 0, "nthread": 2,
+              "subsample": 1.0, "colsample_bytree": 1.0, "max_bin": 256, "seed": 0, "nthread": threads,
               "base_score": base / len(ytr), "verbosity": 0}
-    dtrain = xgb.DMatrix(x[rows], label=ytr, nthread=2)
+    dtrain = xgb.DMatrix(x[rows], label=ytr, nthread=threads)
     return xgb.train(params, dtrain, num_boost_round=rounds)
 
 
-def job(path, rounds, times=None):
+def job(path, rounds, times=None, threads=2):
     t0 = time.perf_counter()
     df = read(path)
     t1 = time.perf_counter()
     x, y, tr, va = dataset(df)
     t2 = time.perf_counter()
-    bst = train(x, y, tr, rounds)
-    pred = bst.predict(xgb.DMatrix(x[va], nthread=2))
+    bst = train(x, y, tr, rounds, threads)
+    pred = bst.predict(xgb.DMatrix(x[va], nthread=threads))
     c = df.close.to_numpy()
     rmse = np.sqrt(np.mean((c[va] * np.exp(pred.astype(np.float64)) - c[va + 1]) ** 2))
     raw = bytes(bst.save_raw("ubj"))
@@ -166,7 +167,8 @@ def main():
         sys.exit(__doc__)
     if sys.argv[1] == "job":
         times = []
-        job(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 300, times)
+        job(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 300, times,
+            int(sys.argv[4]) if len(sys.argv) > 4 else 2)
         print("%.4f %.4f %.4f %.4f" % tuple(times))
     elif sys.argv[1] == "check" and len(sys.argv) >= 5:
         sys.exit(check(*sys.argv[2:6]))

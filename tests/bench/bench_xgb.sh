@@ -5,19 +5,22 @@
 # run, alternating A B A B, medians and ratios.  Checks first that both compute the same
 # features (to 1e-9) and the same model (predictions to 1e-6; the saved bytes compared too).
 #
-#   tests/bench/bench_xgb.sh [BUILD_DIR] [ROUNDS]     (defaults: ./build, 5)
+#   tests/bench/bench_xgb.sh [BUILD_DIR] [ROUNDS] [THREADS]     (defaults: ./build, 5, 2)
 #
 # Parameters, both sides: tree_method hist, 300 rounds, max_depth 6, eta 0.05, subsample 1 and
-# colsample_bytree 1 (no randomness to differ), max_bin 256, seed 0, 2 threads, base_score the
+# colsample_bytree 1 (no randomness to differ), max_bin 256, seed 0, THREADS threads, base_score the
 # mean training label (set explicitly: xgboost 1.7's 0.5 would be a handicap), no early
 # stopping.  Both run Debian's libxgboost (the Python package loads the same shared library),
 # so the training itself is the same code; what differs is everything around it.
 # Measured: each program's wall time as a user waits for it (process start to exit, Python's
 # interpreter start and imports included), and the phases inside (bench_xgb.c, bench_xgb.py job).
+# OpenMP's threads wait for each other by spinning: on a machine whose cores are busy with
+# other work, 2-thread timings swing by 10x; THREADS 1 measures the same jobs without that.
 set -eu
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:-$SRC/build}" && pwd)
 ROUNDS=${2:-5}
+THREADS=${3:-2}
 CSV=${CRA_SHARED:-$SRC/../shared}/data/binance-1h/BTCUSDT.csv
 PY=/usr/bin/python3
 for f in cra-train-xgb cra-features cra-explain tests/bench_xgb; do
@@ -28,7 +31,7 @@ $PY -c 'import pandas, xgboost' 2> /dev/null ||
 	{ echo "bench_xgb.sh: $PY lacks pandas or xgboost (apt-get install python3-pandas python3-xgboost)" >&2; exit 1; }
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-PARAMS="--trees 300 --depth 6 --eta 0.05 --subsample 1 --colsample 1 --max-bin 256 --early-stop 0 --seed 0 -j 2"
+PARAMS="--trees 300 --depth 6 --eta 0.05 --subsample 1 --colsample 1 --max-bin 256 --early-stop 0 --seed 0 -j $THREADS"
 
 echo "checking that both compute the same features and the same model ..."
 "$BUILD/cra-features" -q < "$CSV" > "$TMP/features.csv"
@@ -49,7 +52,7 @@ for r in $(seq "$ROUNDS"); do
 	"$BUILD/cra-train-xgb" -q -s BTCUSDT $PARAMS -o "$TMP/a.bundle" "$CSV" > /dev/null
 	a=$(since "$t0")
 	t0=$(now)
-	$PY "$SRC/tests/bench/bench_xgb.py" job "$CSV" > /dev/null
+	$PY "$SRC/tests/bench/bench_xgb.py" job "$CSV" 300 "$THREADS" > /dev/null
 	b=$(since "$t0")
 	echo "$a" >> "$TMP/a_prog"; echo "$b" >> "$TMP/b_prog"
 	echo "  round $r: cra-train-xgb $a   python $b"
@@ -57,8 +60,8 @@ done
 
 echo "phases, $ROUNDS rounds, alternating (seconds: read, data set, train+predict+save, total) ..."
 for r in $(seq "$ROUNDS"); do
-	read -r a1 a2 a3 a4 < <("$BUILD/tests/bench_xgb" "$CSV" 300 2> /dev/null)
-	read -r b1 b2 b3 b4 < <($PY "$SRC/tests/bench/bench_xgb.py" job "$CSV")
+	read -r a1 a2 a3 a4 < <("$BUILD/tests/bench_xgb" "$CSV" 300 "$THREADS" 2> /dev/null)
+	read -r b1 b2 b3 b4 < <($PY "$SRC/tests/bench/bench_xgb.py" job "$CSV" 300 "$THREADS")
 	for k in 1 2 3 4; do
 		eval "echo \$a$k >> $TMP/a_$k; echo \$b$k >> $TMP/b_$k"
 	done
@@ -72,7 +75,7 @@ report() {
 		'BEGIN { printf "%-34s craipto %8.4f s   python %8.4f s   python/craipto %6.2fx\n", what, a, b, b / a }'
 }
 echo
-echo "medians over $ROUNDS rounds, BTCUSDT 1h ($(($(wc -l < "$CSV") - 1)) candles), 5 features, 300 trees:"
+echo "medians over $ROUNDS rounds, BTCUSDT 1h ($(($(wc -l < "$CSV") - 1)) candles), 5 features, 300 trees, $THREADS thread(s):"
 report prog "whole program (as a user waits)"
 report 1 "  read the CSV"
 report 2 "  features, target, split"
