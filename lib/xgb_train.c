@@ -245,7 +245,7 @@ int xgb_train_job(const struct candles *c, const struct interval *iv, const stru
 		const struct target *tg = &ts->item[k];
 		for (size_t i = 0; i < d.ntrain; i++) {
 			ytr[i] = label_of(tg->kind, d.y.col[k][d.train[i]]);
-			train_class[i] = (int)ytr[i];
+			train_class[i] = p.nclass ? (int)ytr[i] : 0;
 		}
 		for (size_t i = 0; i < nstop; i++)
 			yst[i] = label_of(tg->kind, d.y.col[k][d.valid[i]]);
