@@ -11,50 +11,66 @@
 
 void ks_two_sample(const double *a, size_t n, const double *b, size_t m, struct ks_result *out)
 {
-	/* Walk both sorted samples in step; after the last copy of each distinct value v,
-	 * F_a(v) - F_b(v) = i/n - j/m = (i m - j n) / (n m): kept in integers, exact. */
+	/* Merge the two sorted samples; after the last copy of each distinct value v,
+	 * F_a(v) - F_b(v) = i/n - j/m = (i m - j n) / (n m), kept in integers, exact.  The body
+	 * has no unpredictable branch: each step takes the smaller head (both on a tie across
+	 * the samples) and records the gap only when the next value differs from v. */
 	size_t i = 0, j = 0;
 	int64_t best = 0;
-	while (i < n || j < m) {
-		double v = i < n && (j >= m || a[i] <= b[j]) ? a[i] : b[j];
-		while (i < n && a[i] == v)
-			i++;
-		while (j < m && b[j] == v)
-			j++;
+	double v = 0;
+	while (i < n && j < m) {
+		double x = a[i], y = b[j];
+		v = x < y ? x : y;
+		i += x <= y;
+		j += y <= x;
+		bool more = (i < n && a[i < n ? i : n - 1] == v) || (j < m && b[j < m ? j : m - 1] == v);
 		int64_t diff = (int64_t)i * (int64_t)m - (int64_t)j * (int64_t)n;
-		if (diff < 0)
-			diff = -diff;
-		if (diff > best)
-			best = diff;
+		diff = diff < 0 ? -diff : diff;
+		best = !more && diff > best ? diff : best;
 	}
+	/* One sample is spent: take the other's remaining copies of v, then the gap only shrinks
+	 * (to 0 at the end), so its value here is the tail's largest. */
+	while (i < n && a[i] == v)
+		i++;
+	while (j < m && b[j] == v)
+		j++;
+	int64_t diff = (int64_t)i * (int64_t)m - (int64_t)j * (int64_t)n;
+	diff = diff < 0 ? -diff : diff;
+	best = diff > best ? diff : best;
 	int exact = 0;
 	out->d = (double)best / ((double)n * (double)m);
 	out->p = ks2_pvalue((int64_t)n, (int64_t)m, best, &exact);
 	out->exact = exact;
 }
 
-/* numpy.histogram(x, bins=nbins, range=(lo, hi)) of a sample into counts: the bin from the
- * scaled offset, then corrected by one either way against the edges lo + k step (computed as
- * numpy.linspace does) so that values on an edge land where numpy puts them. */
+/* Values of a sorted sample below e: the index of the first value >= e. */
+static size_t count_below(const double *x, size_t n, double e)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x[mid] < e)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* numpy.histogram(x, bins=nbins, range=(lo, hi)) of a sorted sample: bin k holds
+ * edge_k <= x < edge_{k+1} (the last bin also its right edge), the edges lo + k step as
+ * numpy.linspace computes them - numpy's own rule once it has corrected its first guess
+ * against the edges.  Sorted, the counts are differences of binary searches. */
 static void histogram(const double *x, size_t n, int nbins, double lo, double hi,
 		      size_t *count)
 {
-	double step = (hi - lo) / nbins, norm = nbins / (hi - lo);
-	memset(count, 0, (size_t)nbins * sizeof *count);
-#define EDGE(k) ((k) == nbins ? hi : (double)(k) * step + lo)
-	for (size_t i = 0; i < n; i++) {
-		long k = (long)((x[i] - lo) * norm);
-		if (k >= nbins)
-			k = nbins - 1;
-		if (k < 0)
-			k = 0;
-		if (x[i] < EDGE(k) && k > 0)
-			k--;
-		else if (k != nbins - 1 && x[i] >= EDGE(k + 1))
-			k++;
-		count[k]++;
+	double step = (hi - lo) / nbins;
+	size_t prev = 0;
+	for (int k = 0; k < nbins; k++) {
+		size_t below = k == nbins - 1 ? n : count_below(x, n, (double)(k + 1) * step + lo);
+		count[k] = below - prev;
+		prev = below;
 	}
-#undef EDGE
 }
 
 double js_divergence(const double *a, size_t n, const double *b, size_t m, int nbins,
@@ -105,25 +121,11 @@ double quantile_sorted(const double *a, size_t n, double q)
 	return g >= 0.5 ? hi - d * (1 - g) : lo + d * g;
 }
 
-/* Values of a sorted sample below e: the index of the first value >= e. */
-static size_t count_below(const double *x, size_t n, double e)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (x[mid] < e)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 double psi_deciles(const double *baseline, size_t n, const double *recent, size_t m)
 {
 	/* Bin k (0..9) holds the values with edge_k <= x < edge_{k+1}, edge_0 = -inf,
-	 * edge_10 = +inf, edge_k the baseline's k/10 quantile (numpy.searchsorted(edges, x,
-	 * side='right') - 1): the values in bins below k are those below edge_k. */
+	 * edge_10 = +inf, edge_k the baseline's k/10 quantile (bin = numpy.searchsorted(edges,
+	 * x, side='right')): the values in bins below k are those below edge_k. */
 	size_t prev_b = 0, prev_r = 0;
 	double psi = 0;
 	for (int k = 1; k <= DRIFT_PSI_BINS; k++) {
