@@ -1,28 +1,22 @@
 /* cra-train-xgb - gradient-boosted trees (XGBoost) on a candle series: one model per horizon
  * in one bundle, and the validation report beside the naive forecast.
  *
- * Reads candles (the store, a file or standard input), and hands them to the training job
- * (lib/xgb_train.h), which builds the features, splits the rows chronologically, trains,
- * reports and fills the bundle; writes the report to standard output and the bundle to -o. */
-#include <libgen.h>
+ * Reads candles (the store, a file or standard input: lib/train_input.h) and hands them to the
+ * training job (lib/xgb_train.h), which builds the features, splits the rows chronologically,
+ * trains, reports and fills the bundle; writes the report to standard output and the bundle
+ * to -o. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "bundle.h"
-#include "candles_io.h"
 #include "diag.h"
-#include "feature_matrix.h"
-#include "gaps.h"
 #include "options.h"
 #include "output.h"
 #include "progress.h"
-#include "store.h"
-#include "symbol.h"
 #include "timefmt.h"
+#include "train_input.h"
 #include "xgb_train.h"
 
 static const struct program_info info = {
@@ -50,108 +44,6 @@ struct settings {
 	double eta, subsample, colsample, valid_frac;
 	bool tsv, quiet, verbose;
 };
-
-static int64_t parse_time_option(const char *name, const char *text)
-{
-	int64_t t;
-	if (!text)
-		return name[0] == 'f' ? INT64_MIN : INT64_MAX;
-	if (time_parse(text, time_now_ms(), &t))
-		opt_usage_error("--%s: expected a time (2023-01-01, 2023-01-01T12:00, ms since the "
-				"epoch, or 90d ago), got '%s'", name, text);
-	return t;
-}
-
-/* The series' name when it comes from a file: --symbol, else the file's name if it is one
- * ("BTCUSDT.csv", "BTCUSDT-1h.csv"). */
-static void name_series(struct settings *s, char *buf, size_t size)
-{
-	if (s->symbol) {
-		if (!symbol_valid(s->symbol))
-			opt_usage_error("--symbol: '%s' is not a symbol (2 to 20 of A-Z 0-9)", s->symbol);
-		snprintf(buf, size, "%s", s->symbol);
-		return;
-	}
-	const char *path = s->operands.items[0];
-	char copy[4096];
-	snprintf(copy, sizeof copy, "%s", path);
-	snprintf(buf, size, "%s", basename(copy));
-	buf[strcspn(buf, ".-")] = '\0';
-	if (!strcmp(path, "-") || !symbol_valid(buf))
-		opt_usage_error("name the series with --symbol: the bundle records what it was "
-				"trained on");
-}
-
-static void load_candles(const struct settings *s, const char *symbol, struct candles *c,
-			 struct interval *iv)
-{
-	struct cra_error err = { 0 };
-	int64_t from = parse_time_option("from", s->from), to = parse_time_option("to", s->to);
-	if (s->interval && interval_parse(s->interval, iv))
-		opt_usage_error("unknown interval '%s' (1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M)",
-				s->interval);
-	if (s->operands.n) {
-		struct candles all;
-		candles_init(&all);
-		if (candles_load(s->operands.items[0], &all, &err))
-			diag_die_error(&err);
-		if (candles_slice(&all, from, to, c))
-			diag_die(EX_OSERR, "out of memory");
-		candles_free(&all);
-		struct interval guessed;
-		if (candles_guess_interval(c, &guessed)) {
-			if (!s->interval)
-				diag_die(EX_DATAERR, "%s: cannot tell the candles' interval: give -i",
-					 s->operands.items[0]);
-		} else if (!s->interval) {
-			*iv = guessed;
-		} else if (guessed.ms < iv->ms) {
-			diag_die(EX_DATAERR, "the candles are %s apart, not %s (-i %s)", guessed.name,
-				 iv->name, s->interval);
-		}
-		return;
-	}
-	if (!s->interval)
-		opt_usage_error("--symbol needs the interval (-i 1h)");
-	struct store *st;
-	struct store_options so = { NULL, s->db };
-	bool exists;
-	if (store_open(&st, &so, &err) || store_load(st, symbol, iv, from, to, c, &exists, &err))
-		diag_die_error(&err);
-	if (!exists)
-		diag_die(EX_NOINPUT, "no candles for %s %s in the %s", symbol, iv->name,
-			 store_describe(st));
-	store_close(st);
-}
-
-/* The targets: --target's kind (and parameters), at each of --horizons when given. */
-static void build_targets(const struct settings *s, const struct interval *iv,
-			  struct target_spec *ts)
-{
-	struct cra_error err = { 0 };
-	target_spec_init(ts);
-	if (!s->horizons) {
-		char text[256];
-		snprintf(text, sizeof text, "%s%s", s->target, strchr(s->target, ':') ? "" : ":1");
-		if (target_spec_add(ts, text, iv, &err))
-			diag_die_error(&err);
-		return;
-	}
-	/* KIND[:H[:K[:W]]]: each horizon replaces H, the parameters after it are kept. */
-	char kind[64];
-	const char *colon = strchr(s->target, ':'), *rest = colon ? strchr(colon + 1, ':') : NULL;
-	snprintf(kind, sizeof kind, "%.*s", (int)(colon ? colon - s->target : (long)strlen(s->target)),
-		 s->target);
-	struct str_list hs = { 0 };
-	str_list_split(&hs, s->horizons);
-	for (size_t i = 0; i < hs.n; i++) {
-		char text[256];
-		snprintf(text, sizeof text, "%s:%s%s", kind, hs.items[i], rest ? rest : "");
-		if (target_spec_add(ts, text, iv, &err))
-			diag_die_error(&err);
-	}
-	str_list_free_items(&hs);
-}
 
 struct train_progress {
 	struct progress bar;
@@ -247,15 +139,16 @@ int main(int argc, char **argv)
 			diag_die_error(&err);
 	if (!s.features.n && feature_spec_add(&spec, FEATURE_SPEC_DEFAULT, &err))
 		diag_die_error(&err);
-	char symbol[SYMBOL_MAX + 1];
-	name_series(&s, symbol, sizeof symbol);
 
+	struct train_input in = { s.symbol, s.interval, s.operands.n ? s.operands.items[0] : NULL,
+				  s.from, s.to, s.db };
+	char symbol[SYMBOL_MAX + 1];
 	struct candles c;
 	struct interval iv;
-	candles_init(&c);
-	load_candles(&s, symbol, &c, &iv);
 	static struct target_spec ts;
-	build_targets(&s, &iv, &ts);
+	if (train_input_load(&in, &c, &iv, symbol, &err) ||
+	    train_targets(s.target, s.horizons, &iv, &ts, &err))
+		diag_die_error(&err);
 	char output[4096];
 	if (s.output)
 		snprintf(output, sizeof output, "%s", s.output);
