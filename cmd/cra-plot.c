@@ -288,8 +288,12 @@ int main(int argc, char **argv)
 	} else if (plot_render(&req.target, &body, &err)) {
 		diag_die_error(&err);
 	}
-	if (req.target.output && !s.script)
-		diag_note("%s written", req.target.output);
+	if (s.script)
+		diag_note("%s: gnuplot script written to standard output", kind_name);
+	else
+		diag_note("%s: %s written (%s %dx%d)", kind_name,
+			  req.target.output ? req.target.output : "standard output",
+			  plot_term_name(req.target.term), req.target.width, req.target.height);
 	plot_script_free(&body);
 	free_settings(&s);
 	return 0;

@@ -201,6 +201,22 @@ int plot_backtest(const struct plot_request *req, struct plot_script *s, struct 
 	struct plot_panels p = { .n = 2, .weight = { 3, 1.4 } };
 	ps_panels_begin(s, &p, title, &req->target);
 	ps_panel(s, &p, 0);
+	/* The price panel's range: a flat series must not leave gnuplot an empty one. */
+	double lo = NAN, hi = NAN;
+	for (size_t i = b; i < e; i++) {
+		lo = fmin(lo, actual[i].v);
+		hi = fmax(hi, actual[i].v);
+	}
+	for (size_t k = 0; k < nmodels; k++)
+		for (size_t i = m[k].i0; i < m[k].i1; i++) {
+			double v[] = { m[k].pred[i], m[k].lower[i], m[k].upper[i] };
+			for (int j = 0; j < 3; j++)
+				if (isfinite(v[j])) {
+					lo = fmin(lo, v[j]);
+					hi = fmax(hi, v[j]);
+				}
+		}
+	ps_yrange_guard(s, "y", lo, hi);
 	ps_printf(s, "set ylabel 'price'\nset offsets 0, 0, graph 0.08, 0\nplot \\\n");
 	bool fills = req->target.term != PLOT_TERM_DUMB;
 	for (size_t k = 0; k < nmodels && fills; k++) {

@@ -276,7 +276,9 @@ static void volume_panel(struct plot_script *s, const struct candle_chart *ch, s
 		top = v > top ? v : top;
 	}
 	ps_tics(s, "y", 0, top, 3);
-	ps_printf(s, "set ylabel 'volume'\nset autoscale y\nset yrange [0:*]\nset format y '%%.0s%%c'\n"
+	ps_printf(s, "set yrange [0:");
+	ps_number(s, top > 0 ? top * 1.05 : 1); /* no volume at all: still a range */
+	ps_printf(s, "]\nset ylabel 'volume'\nset format y '%%.0s%%c'\n"
 		  "set boxwidth %.6g absolute\n"
 		  "plot $candles using ($1/1000):6:($5>=$2?0x%s:0x%s) with boxes lc rgb variable "
 		  "fs solid 0.6 noborder notitle\n"

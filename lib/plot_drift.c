@@ -3,7 +3,8 @@
  *
  * Reads cra-drift --histograms' table, feature,bin_lo,bin_hi,baseline_frac,recent_frac (the
  * share of each window's values in [bin_lo, bin_hi)), and with --stats cra-drift's per-feature
- * table, feature,n_baseline,n_recent,ks,ks_p,js,psi,drift, of which it shows what is there.
+ * table, feature,n_baseline,n_recent,ks,ks_p,js,psi,drift[,fired], of which it shows what is
+ * there (drift: yes/no or 1/0; fired: which tests found it, "ks_p+psi").
  * One panel per feature (--feature picks some), the two histograms overlaid. */
 #include "plot.h"
 
@@ -50,9 +51,10 @@ static bool drifted(const char *cell)
 
 /* The legend lines of one feature from the stats table (none when it is not there). */
 static int stats_legend(const struct plot_table *st, const char *feature, struct plot_script *s,
-			bool *drift, char *nbase, char *nrecent, struct cra_error *err)
+			bool *drift, char *fired, char *nbase, char *nrecent, struct cra_error *err)
 {
 	*drift = false;
+	fired[0] = '\0';
 	nbase[0] = nrecent[0] = '\0';
 	int fcol = plot_table_find(st, "feature");
 	size_t r = 0;
@@ -83,6 +85,9 @@ static int stats_legend(const struct plot_table *st, const char *feature, struct
 	}
 	int dcol = plot_table_find(st, "drift");
 	*drift = dcol >= 0 && drifted(plot_table_text(st, r, dcol));
+	int fcol_fired = plot_table_find(st, "fired"); /* which tests said so: "ks_p+psi" */
+	if (*drift && fcol_fired >= 0 && *plot_table_text(st, r, fcol_fired))
+		snprintf(fired, 48, " (%.40s)", plot_table_text(st, r, fcol_fired));
 	int nb = plot_table_find(st, "n_baseline"), nr = plot_table_find(st, "n_recent");
 	if (nb >= 0)
 		snprintf(nbase, 32, " (n %s)", plot_table_text(st, r, nb));
@@ -169,7 +174,7 @@ int plot_drift(const struct plot_request *req, struct plot_script *s, struct cra
 	ps_style(s, &req->target);
 	size_t cols = (size_t)ceil(sqrt((double)npanels)), rows = (npanels + cols - 1) / cols;
 	bool fills = req->target.term != PLOT_TERM_DUMB;
-	ps_printf(s, "set style fill %s\nset yrange [0:*]\nset offsets 0, 0, graph 0.25, 0\n"
+	ps_printf(s, "set style fill %s\nset offsets 0, 0, graph 0.25, 0\n"
 		  "set key top left vertical spacing 1\nset ytics format '%%.2g'\n",
 		  fills ? "transparent solid 0.45 noborder" : "empty");
 	ps_printf(s, "set multiplot layout %zu,%zu title ", rows, cols);
@@ -177,16 +182,25 @@ int plot_drift(const struct plot_request *req, struct plot_script *s, struct cra
 	ps_eol(s);
 	for (size_t k = 0; k < npanels; k++) {
 		bool drift = false;
-		char nbase[32] = "", nrecent[32] = "";
+		char nbase[32] = "", nrecent[32] = "", fired[48] = "";
 		struct plot_script legend;
 		plot_script_init(&legend);
-		if (req->stats && (r = stats_legend(&st, features[k], &legend, &drift, nbase, nrecent, err))) {
+		if (req->stats && (r = stats_legend(&st, features[k], &legend, &drift, fired, nbase,
+						    nrecent, err))) {
 			plot_script_free(&legend);
 			goto done;
 		}
-		char panel_title[FEATURE_NAME_MAX + 64];
-		snprintf(panel_title, sizeof panel_title, "%s%s", features[k], drift ? ": DRIFT" : "");
-		ps_printf(s, "set title tc rgb '%s' ", drift ? PLOT_DOWN : PLOT_PRICE);
+		char panel_title[FEATURE_NAME_MAX + 128];
+		snprintf(panel_title, sizeof panel_title, "%.*s%s%s", FEATURE_NAME_MAX, features[k],
+			 drift ? ": DRIFT" : "", fired);
+		/* The tallest bar sets the range (all-zero shares would leave gnuplot an empty one). */
+		double top = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(plot_table_text(&t, i, col[H_FEATURE]), features[k]))
+				top = fmax(top, fmax(v[2 * n + i], v[3 * n + i]));
+		ps_printf(s, "set yrange [0:");
+		ps_number(s, top > 0 ? top : 1);
+		ps_printf(s, "]\nset title tc rgb '%s' ", drift ? PLOT_DOWN : PLOT_PRICE);
 		ps_quote(s, panel_title);
 		char base[64], recent[64];
 		snprintf(base, sizeof base, "baseline%s", nbase);

@@ -166,7 +166,24 @@ int plot_forecast(const struct plot_request *req, struct plot_script *s, struct 
 	ps_time_axis(s, &req->target, x0, f1);
 	ps_printf(s, "set title ");
 	ps_quote(s, title);
-	ps_printf(s, "\nset ylabel 'price'\nset offsets 0, 0, graph 0.1, 0\n");
+	/* The range: a flat forecast over no candles must not leave gnuplot an empty one. */
+	double lo = NAN, hi = NAN;
+	for (size_t i = cb; i < ce; i++) {
+		lo = fmin(lo, c.v[CF_LOW][i]);
+		hi = fmax(hi, c.v[CF_HIGH][i]);
+	}
+	for (size_t k = 0; k < nmodels; k++)
+		for (size_t i = 0; i < f[k].n; i++) {
+			double v[] = { f[k].pred[i], f[k].lower[i], f[k].upper[i] };
+			for (int j = 0; j < 3; j++)
+				if (isfinite(v[j])) {
+					lo = fmin(lo, v[j]);
+					hi = fmax(hi, v[j]);
+				}
+		}
+	ps_printf(s, "\n");
+	ps_yrange_guard(s, "y", lo, hi);
+	ps_printf(s, "set ylabel 'price'\nset offsets 0, 0, graph 0.1, 0\n");
 	/* Where the forecast begins: the open of its first candle. */
 	ps_printf(s, "set arrow from %.3f, graph 0 to %.3f, graph 1 nohead dt 2 lc rgb '#909090'\n",
 		  (double)f0 / 1000, (double)f0 / 1000);

@@ -154,8 +154,7 @@ static int row_bars(const struct plot_request *req, const struct plot_table *t,
 	}
 	char when[32];
 	plot_time_text(time[i], when, sizeof when);
-	snprintf(what, size, "SHAP values at %s UTC: prediction %.4g = base %.4g + contributions",
-		 when, pred, base);
+	snprintf(what, size, "SHAP values at %s UTC (prediction %.4g, base %.4g)", when, pred, base);
 	free(time);
 	return r;
 }
@@ -231,7 +230,18 @@ int plot_shap(const struct plot_request *req, struct plot_script *s, struct cra_
 		  "set yrange [-0.6:%.1f]\nset xlabel '%s'\nset style fill solid 0.85 noborder\n"
 		  "set yzeroaxis lt 1 lc rgb '#606060'\n%s",
 		  (double)nrows_drawn - 0.4, summary ? "mean |SHAP value|" : "SHAP value",
-		  summary ? "set xrange [0:*]\n" : "set offsets graph 0.05, graph 0.05, 0, 0\n");
+		  summary ? "" : "set offsets graph 0.05, graph 0.05, 0, 0\n");
+	/* Every value 0 (a feature the trees never split on) would leave an empty range. */
+	double top = fabs(rest);
+	for (size_t k = 0; k < shown; k++)
+		top = fmax(top, fabs(bars[k].value));
+	if (summary) {
+		ps_printf(s, "set xrange [0:");
+		ps_number(s, top > 0 ? top * 1.05 : 1);
+		ps_printf(s, "]\n");
+	} else if (top == 0) {
+		ps_printf(s, "set xrange [-1:1]\n");
+	}
 	ps_printf(s, "plot $bars using ($2/2):0:(abs($2)/2):(0.38):($3>=0?0x%s:0x%s):ytic(1) "
 		  "with boxxyerror lc rgb variable\n", PLOT_UP + 1, PLOT_DOWN + 1);
 done:
