@@ -271,9 +271,11 @@ int main(int argc, char **argv)
 	char a[TIME_BUF], b[TIME_BUF], what[128] = "";
 	time_format_iso(r.curve[0].open_time, a);
 	time_format_iso(r.curve[r.n - 1].open_time, b);
-	if (f.model[0] || f.horizon)
-		snprintf(what, sizeof what, "%s%s%s%.0d: ", f.model[0] ? "model " : "", f.model,
-			 f.horizon ? (f.model[0] ? ", horizon " : "horizon ") : "", f.horizon);
+	size_t len = 0;
+	if (f.model[0])
+		len += (size_t)snprintf(what, sizeof what, "model %s%s", f.model, f.horizon ? ", " : ": ");
+	if (f.horizon)
+		snprintf(what + len, sizeof what - len, "horizon %d: ", f.horizon);
 	diag_note("%s%zu predictions over %zu %s candles (%s .. %s)%s", what, f.n, r.n, iv.name, a,
 		  b, r.n > f.n ? "; candles without one held the position" : "");
 	diag_note("%zu trades; equity %.2f (%+.2f%%) against buy-and-hold %.2f (%+.2f%%)", r.ntrades,
