@@ -188,8 +188,13 @@ int drift_compare(const double *baseline, size_t nb, const double *recent, size_
 		goto done;
 	}
 	if (!out->n_baseline || !out->n_recent) {
-		status = cra_fail(err, EX_DATAERR, "no value in the %s sample (%zu rows, all undefined)",
-				  out->n_baseline ? "recent" : "baseline", out->n_baseline ? nr : nb);
+		const char *which = out->n_baseline ? "recent" : "baseline";
+		size_t rows = out->n_baseline ? nr : nb;
+		if (rows)
+			status = cra_fail(err, EX_DATAERR, "no value in the %s sample (%zu rows, all "
+					  "undefined)", which, rows);
+		else
+			status = cra_fail(err, EX_DATAERR, "the %s sample is empty", which);
 		goto done;
 	}
 	out->nbins = js_bins;

@@ -222,6 +222,8 @@ int main(void)
 	CHECK(strstr(err.msg, "baseline") != NULL);
 	CHECK_INT(drift_compare(nr, 4, allnan, 2, 20, &th, &dr, &err), EX_DATAERR);
 	CHECK(strstr(err.msg, "recent") != NULL);
+	CHECK_INT(drift_compare(nr, 0, nr, 4, 20, &th, &dr, &err), EX_DATAERR);
+	CHECK_STR(err.msg, "the baseline sample is empty");
 	free(a);
 	free(b);
 	return check_finish();
