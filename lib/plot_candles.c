@@ -206,7 +206,8 @@ static void price_panel(struct plot_script *s, const struct candle_chart *ch, si
 	plot_minmax(ch->c.v[CF_LOW] + b, e - b, &lo, &ignored);
 	plot_minmax(ch->c.v[CF_HIGH] + b, e - b, &ignored, &hi);
 	ps_yrange_guard(s, "y", lo, hi);
-	ps_printf(s, "set ylabel 'price'\n");
+	/* Headroom above the highest candle for the legend. */
+	ps_printf(s, "set ylabel 'price'\nset offsets 0, 0, graph 0.18, 0\n");
 	bool sticks = (e - b) / k <= MAX_CANDLESTICKS && t->term != PLOT_TERM_DUMB;
 	bool fills = t->term != PLOT_TERM_DUMB;
 	ps_printf(s, "plot \\\n");
@@ -402,7 +403,7 @@ int plot_candles(const struct plot_request *req, struct plot_script *s, struct c
 	int panel = 0;
 	ps_panel(s, &p, panel++);
 	price_panel(s, &ch, b, e, k, &req->target);
-	ps_printf(s, "unset key\n");
+	ps_printf(s, "set offsets 0, 0, 0, 0\nunset key\n");
 	if (!req->no_volume) {
 		ps_panel(s, &p, panel++);
 		volume_panel(s, &ch, b, e, k, width_s);

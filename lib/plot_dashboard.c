@@ -451,6 +451,32 @@ static int table_numbers(struct plot_script *b, const char *heading, const char 
 	return 0;
 }
 
+/* SHAP values: the summary as it is, or the last candle's row of the per-candle table turned
+ * into one row per column (dozens of feature columns do not fit across a page). */
+static int shap_numbers(struct plot_script *b, const char *path, struct cra_error *err)
+{
+	struct plot_table t;
+	int r = plot_table_load(path, &t, err);
+	if (r)
+		return r;
+	if (plot_table_find(&t, "base_value") < 0) {
+		plot_table_free(&t);
+		return table_numbers(b, "Mean |SHAP| per feature", path, false, err);
+	}
+	size_t last = t.nrows - 1;
+	ps_printf(b, "<h2>The last candle's SHAP values</h2>\n<table>\n");
+	for (size_t j = 0; j < t.ncols; j++) {
+		ps_printf(b, "<tr><th>");
+		html(b, t.col_name[j]);
+		ps_printf(b, "</th><td>");
+		html_cell(b, plot_table_text(&t, last, (int)j), is_time_column(t.col_name[j]));
+		ps_printf(b, "</td></tr>\n");
+	}
+	ps_printf(b, "</table>\n");
+	plot_table_free(&t);
+	return 0;
+}
+
 /* --- pages ----------------------------------------------------------------------------- */
 
 /* A table for the key numbers that cannot be read fails the run like a chart. */
@@ -522,7 +548,7 @@ static int market_page(struct dashboard *d, struct market *m, enum page_id p,
 	case P_EXPLAIN:
 		r.symbol = NULL; /* the title: the table's name */
 		draw(d, plot_shap, &r, svg, &b);
-		nrc = table_numbers(&b, "SHAP values", in, false, &nerr);
+		nrc = shap_numbers(&b, in, &nerr);
 		break;
 	case P_TRADING:
 		input_path(d, m, "trades", aux, sizeof aux);

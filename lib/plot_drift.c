@@ -174,7 +174,7 @@ int plot_drift(const struct plot_request *req, struct plot_script *s, struct cra
 	ps_style(s, &req->target);
 	size_t cols = (size_t)ceil(sqrt((double)npanels)), rows = (npanels + cols - 1) / cols;
 	bool fills = req->target.term != PLOT_TERM_DUMB;
-	ps_printf(s, "set style fill %s\nset offsets 0, 0, graph 0.25, 0\n"
+	ps_printf(s, "set style fill %s\n"
 		  "set key top left vertical spacing 1\nset ytics format '%%.2g'\n",
 		  fills ? "transparent solid 0.45 noborder" : "empty");
 	ps_printf(s, "set multiplot layout %zu,%zu title ", rows, cols);
@@ -198,8 +198,8 @@ int plot_drift(const struct plot_request *req, struct plot_script *s, struct cra
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(plot_table_text(&t, i, col[H_FEATURE]), features[k]))
 				top = fmax(top, fmax(v[2 * n + i], v[3 * n + i]));
-		ps_printf(s, "set yrange [0:");
-		ps_number(s, top > 0 ? top : 1);
+		ps_printf(s, "set yrange [0:"); /* room above the bars for the legend's 3 lines */
+		ps_number(s, top > 0 ? top * 1.45 : 1);
 		ps_printf(s, "]\nset title tc rgb '%s' ", drift ? PLOT_DOWN : PLOT_PRICE);
 		ps_quote(s, panel_title);
 		char base[64], recent[64];
