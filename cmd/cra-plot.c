@@ -189,7 +189,14 @@ int main(int argc, char **argv)
 				"shap equity regime, or dashboard");
 	const char *kind_name = s.operands.items[0];
 	const struct scoped_option scope[] = {
-		{ "candles", s.candles != NULL, " forecast regime dashboard " },
+		{ "symbol", s.symbol != NULL, " candles forecast regime leaderboard dashboard " },
+		{ "interval", s.interval != NULL, " candles forecast regime dashboard " },
+		{ "db", s.db != NULL, " candles forecast regime dashboard " },
+		{ "from", s.from != NULL, " candles backtest equity regime " },
+		{ "to", s.to != NULL, " candles backtest equity regime " },
+		{ "last", s.last != 0, " candles forecast backtest equity regime dashboard " },
+		{ "title", s.title != NULL, " candles forecast backtest leaderboard drift shap equity regime " },
+		{ "candles", s.candles != NULL, " forecast regime " },
 		{ "trades", s.trades != NULL, " forecast equity " },
 		{ "stats", s.stats != NULL, " drift " },
 		{ "model", s.model != NULL, " forecast backtest regime " },

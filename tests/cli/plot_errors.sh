@@ -19,6 +19,8 @@ expect 64 "--trades does not apply to candles" cra-plot candles --trades "$T/bt.
 expect 64 "one input table at most" cra-plot backtest "$T/bt.csv" "$T/bt.csv"
 expect 64 "--sma 20,x:" cra-plot candles --sma 20,x "$T/c.csv"
 expect 64 "--model does not apply to candles" cra-plot candles --model m "$T/c.csv"
+expect 64 "--last does not apply to shap" cra-plot shap --last 3 "$T/c.csv"
+expect 64 "--from does not apply to leaderboard" cra-plot leaderboard --from 2023-01-01 "$T/c.csv"
 expect 64 "--from: expected a time" cra-plot candles --from yesterday "$T/c.csv"
 expect 64 "--symbol needs the interval" cra-plot forecast -s BTCUSDT "$T/bt.csv"
 expect 64 "dashboard: where to? give --out DIR" cra-plot dashboard
