@@ -106,10 +106,22 @@ static int load_models(struct xgb_bundle *xb, const char *path, int threads, str
 
 int xgb_bundle_load(struct xgb_bundle *xb, const char *path, int threads, struct cra_error *err)
 {
-	memset(xb, 0, sizeof *xb);
-	int r = bundle_load(&xb->b, path, err);
-	if (r)
+	struct bundle b;
+	int r = bundle_load(&b, path, err);
+	if (r) {
+		memset(xb, 0, sizeof *xb);
 		return r;
+	}
+	return xgb_bundle_take(xb, &b, path, threads, err);
+}
+
+int xgb_bundle_take(struct xgb_bundle *xb, struct bundle *b, const char *path, int threads,
+		    struct cra_error *err)
+{
+	memset(xb, 0, sizeof *xb);
+	xb->b = *b;
+	memset(b, 0, sizeof *b); /* nothing left in it to free */
+	int r;
 	if ((r = bundle_get_info(&xb->b, path, &xb->info, err)))
 		goto fail;
 	if (strcmp(xb->info.kind, XGB_KIND)) {

@@ -45,6 +45,10 @@ int xgb_bundle_add_model(struct bundle *b, int horizon, const struct xgb_model *
  * match the columns.  threads: for prediction (0: every core). */
 int xgb_bundle_load(struct xgb_bundle *xb, const char *path, int threads, struct cra_error *err);
 void xgb_bundle_free(struct xgb_bundle *xb);
+/* The same checks on a bundle already in memory (as xgb_train_job fills one), which xb takes
+ * over (b is left with nothing to free, also on failure); path names it in messages. */
+int xgb_bundle_take(struct xgb_bundle *xb, struct bundle *b, const char *path, int threads,
+		    struct cra_error *err);
 
 /* The index of horizon h (in candles) in info.horizons, or -1. */
 int xgb_bundle_horizon(const struct xgb_bundle *xb, int h);
