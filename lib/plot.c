@@ -207,16 +207,58 @@ int plot_models(const struct plot_request *req, const struct plot_table *t, int 
 }
 
 int plot_model_rows(const struct plot_table *t, int model_col, const char *model,
-		    size_t **rows, size_t *n, struct cra_error *err)
+		    const size_t *base, size_t nbase, size_t **rows, size_t *n,
+		    struct cra_error *err)
 {
 	if (model && model_col >= 0)
-		return plot_table_select(t, model_col, model, NULL, 0, rows, n, err);
-	*rows = malloc((t->nrows ? t->nrows : 1) * sizeof **rows);
+		return plot_table_select(t, model_col, model, base, nbase, rows, n, err);
+	if (!base)
+		nbase = t->nrows;
+	*rows = malloc((nbase ? nbase : 1) * sizeof **rows);
 	if (!*rows)
 		return cra_fail(err, EX_OSERR, "out of memory");
-	for (size_t i = 0; i < t->nrows; i++)
-		(*rows)[i] = i;
-	*n = t->nrows;
+	for (size_t i = 0; i < nbase; i++)
+		(*rows)[i] = base ? base[i] : i;
+	*n = nbase;
+	return 0;
+}
+
+int plot_horizon_rows(const struct plot_request *req, const struct plot_table *t, size_t **rows,
+		      size_t *n, long long *h, struct cra_error *err)
+{
+	int c = plot_table_find(t, "horizon");
+	*h = 0;
+	if (c < 0) {
+		if (req->horizon)
+			return cra_fail(err, EX_DATAERR, "%s:1: no 'horizon' column to pick -H %lld from",
+					t->name, req->horizon);
+		return plot_model_rows(t, -1, NULL, NULL, 0, rows, n, err);
+	}
+	double *v = malloc((t->nrows ? t->nrows : 1) * sizeof *v);
+	if (!v)
+		return cra_fail(err, EX_OSERR, "out of memory");
+	int r = plot_table_numbers(t, c, NULL, 0, false, v, err);
+	double want = (double)req->horizon, least = INFINITY;
+	for (size_t i = 0; !r && i < t->nrows; i++)
+		least = v[i] < least ? v[i] : least;
+	if (!req->horizon)
+		want = least;
+	*rows = malloc((t->nrows ? t->nrows : 1) * sizeof **rows);
+	if (!r && !*rows)
+		r = cra_fail(err, EX_OSERR, "out of memory");
+	*n = 0;
+	for (size_t i = 0; !r && i < t->nrows; i++)
+		if (v[i] == want)
+			(*rows)[(*n)++] = i;
+	if (!r && !*n)
+		r = cra_fail(err, EX_DATAERR, "%s: no row of horizon %lld (-H)", t->name, req->horizon);
+	free(v);
+	if (r) {
+		free(*rows);
+		*rows = NULL;
+		return r;
+	}
+	*h = (long long)want;
 	return 0;
 }
 
@@ -233,7 +275,7 @@ int plot_write_trades(const char *path, int64_t t0, int64_t t1, const int64_t *c
 		      size_t *nsell, struct cra_error *err)
 {
 	struct plot_table t;
-	int tcol, scol, pcol, r = plot_table_load(path, &t, err);
+	int tcol, scol, pcol, r = plot_table_load_header_only_ok(path, &t, err);
 	if (r)
 		return r;
 	const char *why = "cra-sim's trade log: time,side,price,...";
@@ -242,8 +284,8 @@ int plot_write_trades(const char *path, int64_t t0, int64_t t1, const int64_t *c
 		r = plot_table_need(&t, "side", why, &scol, err);
 	if (!r)
 		r = plot_table_need(&t, "price", why, &pcol, err);
-	int64_t *time = malloc(t.nrows * sizeof *time);
-	double *price = malloc(t.nrows * sizeof *price);
+	int64_t *time = malloc((t.nrows ? t.nrows : 1) * sizeof *time);
+	double *price = malloc((t.nrows ? t.nrows : 1) * sizeof *price);
 	if (!r && (!time || !price))
 		r = cra_fail(err, EX_OSERR, "out of memory");
 	if (!r)

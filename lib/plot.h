@@ -43,7 +43,8 @@ struct plot_request {
 	const char *shap_class; /* --class CLASS (shap of a regime model) */
 	int64_t at;             /* --at TIME: the row to explain (shap); INT64_MIN: the last */
 	size_t top;             /* --top N features (shap) */
-	long long horizon;      /* --horizon H (leaderboard); 0: every horizon */
+	long long horizon;      /* -H: leaderboard: that horizon's rows; backtest, regime: the
+				 * horizon drawn (default: the smallest) */
 
 	struct feature_spec overlays; /* candles: --sma --ema --bb --vwap --fib --rsi --macd */
 	bool no_volume;
@@ -105,9 +106,18 @@ void plot_title(const struct plot_request *req, const char *what, const char *in
 int plot_models(const struct plot_request *req, const struct plot_table *t, int model_col,
 		const char ***models, size_t *n, struct cra_error *err);
 
-/* The rows of model (all rows when model is NULL) into a malloc'ed array. */
+/* The rows of model among base[0..nbase) (every row when base is NULL; all of those when
+ * model is NULL) into a malloc'ed array. */
 int plot_model_rows(const struct plot_table *t, int model_col, const char *model,
-		    size_t **rows, size_t *n, struct cra_error *err);
+		    const size_t *base, size_t nbase, size_t **rows, size_t *n,
+		    struct cra_error *err);
+
+/* The rows of one horizon.  cra-backtest writes a row per step, model and horizon (column
+ * horizon); a chart draws one horizon: -H, else the smallest, returned in *h (0 when the
+ * table has no horizon column: then every row).  65 when -H names a horizon the table does
+ * not have, or the table has no horizon column to pick it from. */
+int plot_horizon_rows(const struct plot_request *req, const struct plot_table *t, size_t **rows,
+		      size_t *n, long long *h, struct cra_error *err);
 
 /* Rows per point: more points than the picture has pixels (characters on a text terminal)
  * cannot be told apart and only make the file big, so a long series is drawn one point per

@@ -1,7 +1,8 @@
 /* plot_backtest.c - `cra-plot backtest`: predicted against actual over time, residuals below.
  *
- * Reads cra-backtest's table, open_time,actual,pred[,lower,upper][,model]: one line per model
- * (or the --model one), the actual price once (the models share it), each model's band when
+ * Reads cra-backtest's table, open_time,actual,pred[,lower,upper][,model][,horizon]: one
+ * horizon (-H, default the smallest), one line per model (or the --model one), the actual
+ * price once (the models share it), each model's band when
  * its lower and upper cells are there, and each model's RMSE and MAE over the rows drawn in
  * the legend (lib/metrics.h: the same definitions as cra-backtest's report). */
 #include "plot.h"
@@ -110,15 +111,19 @@ int plot_backtest(const struct plot_request *req, struct plot_script *s, struct 
 	col[3] = plot_table_find(&t, "lower");
 	col[4] = plot_table_find(&t, "upper");
 	const char **models = NULL;
-	size_t nmodels = 1;
+	size_t nmodels = 1, *hrows = NULL, nh = 0;
+	long long horizon = 0;
 	if (!r)
 		r = plot_models(req, &t, model_col, &models, &nmodels, err);
+	if (!r)
+		r = plot_horizon_rows(req, &t, &hrows, &nh, &horizon, err);
 	struct series *m = calloc(nmodels, sizeof *m);
 	if (!r && !m)
 		r = cra_fail(err, EX_OSERR, "out of memory");
 	for (size_t k = 0; k < nmodels && !r; k++) {
 		size_t *rows = NULL, n = 0;
-		r = plot_model_rows(&t, model_col, models ? models[k] : NULL, &rows, &n, err);
+		r = plot_model_rows(&t, model_col, models ? models[k] : NULL, hrows, nh, &rows, &n,
+				    err);
 		if (!r)
 			r = load_series(&t, col, rows, n, models ? models[k] : NULL, &m[k], err);
 		free(rows);
@@ -192,7 +197,10 @@ int plot_backtest(const struct plot_request *req, struct plot_script *s, struct 
 	char title[256], what[160], a[32], z[32];
 	plot_time_text(t0, a, sizeof a);
 	plot_time_text(t1, z, sizeof z);
-	snprintf(what, sizeof what, "backtest %s .. %s UTC", a, z);
+	char hz[48] = "";
+	if (horizon)
+		snprintf(hz, sizeof hz, ", horizon %lld", horizon);
+	snprintf(what, sizeof what, "backtest%s, %s .. %s UTC", hz, a, z);
 	plot_title(req, what, t.name, title, sizeof title);
 	ps_style(s, &req->target);
 	ps_time_axis(s, &req->target, t0, t1);
@@ -256,6 +264,7 @@ done:
 		series_free(&m[k]);
 	free(m);
 	free(models);
+	free(hrows);
 	free(actual);
 	plot_table_free(&t);
 	return r;

@@ -332,59 +332,86 @@ static void live_numbers(struct plot_script *b, const struct market *m)
 	ps_printf(b, "</table>\n");
 }
 
-/* Per model: rows, RMSE, MAE, MAPE and how often the actual fell inside the band. */
+/* One row of the accuracy table: rows, RMSE, MAE, MAPE and how often the actual fell inside
+ * the band, over rows[0..n) (cols: actual, pred, lower, upper; -1 when absent). */
+static int accuracy_row(struct plot_script *b, const struct plot_table *t, const int *cols,
+			const size_t *rows, size_t n, const char *model, const char *horizon,
+			struct cra_error *err)
+{
+	double *v = malloc(4 * (n ? n : 1) * sizeof *v);
+	int r = v ? 0 : cra_fail(err, EX_OSERR, "out of memory");
+	for (int j = 0; j < 4 && !r; j++) {
+		if (cols[j] < 0)
+			for (size_t i = 0; i < n; i++)
+				v[(size_t)j * n + i] = NAN;
+		else
+			r = plot_table_numbers(t, cols[j], rows, n, true, v + (size_t)j * n, err);
+	}
+	if (!r) {
+		struct regression_metrics rm;
+		size_t inside = 0, banded = 0;
+		regression_metrics(v, v + n, NULL, n, &rm);
+		for (size_t i = 0; i < n; i++)
+			if (isfinite(v[2 * n + i]) && isfinite(v[3 * n + i])) {
+				banded++;
+				inside += v[i] >= v[2 * n + i] && v[i] <= v[3 * n + i];
+			}
+		ps_printf(b, "<tr><td>");
+		html(b, model);
+		ps_printf(b, "</td>");
+		if (horizon) {
+			ps_printf(b, "<td>");
+			html(b, horizon);
+			ps_printf(b, "</td>");
+		}
+		ps_printf(b, "<td>%zu</td><td>%.6g</td><td>%.6g</td><td>%.3g</td>", n, rm.rmse, rm.mae,
+			  rm.mape);
+		if (banded)
+			ps_printf(b, "<td>%.1f%% of %zu</td></tr>\n",
+				  100.0 * (double)inside / (double)banded, banded);
+		else
+			ps_printf(b, "<td>no band</td></tr>\n");
+	}
+	free(v);
+	return r;
+}
+
+/* The accuracy of each model (and horizon, when the table has several) over the backtest. */
 static int backtest_numbers(struct plot_script *b, const char *path, struct cra_error *err)
 {
 	struct plot_table t;
 	int r = plot_table_load(path, &t, err);
 	if (r)
 		return r;
-	int ta = plot_table_find(&t, "actual"), tp = plot_table_find(&t, "pred");
-	int tl = plot_table_find(&t, "lower"), tu = plot_table_find(&t, "upper");
-	int tm = plot_table_find(&t, "model");
-	const char **models = NULL;
-	size_t nm = 1;
+	int cols[4] = { plot_table_find(&t, "actual"), plot_table_find(&t, "pred"),
+			plot_table_find(&t, "lower"), plot_table_find(&t, "upper") };
+	int tm = plot_table_find(&t, "model"), th = plot_table_find(&t, "horizon");
+	const char **models = NULL, **horizons = NULL;
+	size_t nm = 1, nh = 1;
 	if (tm >= 0)
 		r = plot_table_distinct(&t, tm, &models, &nm, err);
-	ps_printf(b, "<h2>Accuracy over the whole backtest</h2>\n<table>\n<tr><th>model</th>"
-		  "<th>rows</th><th>RMSE</th><th>MAE</th><th>MAPE %%</th><th>inside the band</th></tr>\n");
-	for (size_t k = 0; !r && k < nm && ta >= 0 && tp >= 0; k++) {
-		size_t *rows = NULL, n = 0, inside = 0, banded = 0;
-		r = plot_model_rows(&t, tm, models ? models[k] : NULL, &rows, &n, err);
-		double *v = malloc(4 * (n ? n : 1) * sizeof *v);
-		if (!r && !v)
-			r = cra_fail(err, EX_OSERR, "out of memory");
-		for (int j = 0; j < 4 && !r; j++) {
-			int c = (int[]){ ta, tp, tl, tu }[j];
-			if (c < 0)
-				for (size_t i = 0; i < n; i++)
-					v[(size_t)j * n + i] = NAN;
-			else
-				r = plot_table_numbers(&t, c, rows, n, true, v + (size_t)j * n, err);
+	if (!r && th >= 0)
+		r = plot_table_distinct(&t, th, &horizons, &nh, err);
+	ps_printf(b, "<h2>Accuracy over the whole backtest</h2>\n<table>\n<tr><th>model</th>%s"
+		  "<th>rows</th><th>RMSE</th><th>MAE</th><th>MAPE %%</th><th>inside the band</th></tr>\n",
+		  th >= 0 ? "<th>horizon</th>" : "");
+	for (size_t h = 0; !r && h < nh && cols[0] >= 0 && cols[1] >= 0; h++) {
+		size_t *hrows = NULL, nhrows = t.nrows;
+		if (th >= 0)
+			r = plot_table_select(&t, th, horizons[h], NULL, 0, &hrows, &nhrows, err);
+		for (size_t k = 0; !r && k < nm; k++) {
+			size_t *rows = NULL, n = 0;
+			r = plot_model_rows(&t, tm, models ? models[k] : NULL, hrows, nhrows, &rows, &n, err);
+			if (!r && n)
+				r = accuracy_row(b, &t, cols, rows, n, models ? models[k] : "pred",
+						 horizons ? horizons[h] : NULL, err);
+			free(rows);
 		}
-		if (!r) {
-			struct regression_metrics rm;
-			regression_metrics(v, v + n, NULL, n, &rm);
-			for (size_t i = 0; i < n; i++)
-				if (isfinite(v[2 * n + i]) && isfinite(v[3 * n + i])) {
-					banded++;
-					inside += v[i] >= v[2 * n + i] && v[i] <= v[3 * n + i];
-				}
-			ps_printf(b, "<tr><td>");
-			html(b, models ? models[k] : "pred");
-			ps_printf(b, "</td><td>%zu</td><td>%.6g</td><td>%.6g</td><td>%.3g</td>", n, rm.rmse,
-				  rm.mae, rm.mape);
-			if (banded)
-				ps_printf(b, "<td>%.1f%% of %zu</td></tr>\n", 100.0 * (double)inside / (double)banded,
-					  banded);
-			else
-				ps_printf(b, "<td>no band</td></tr>\n");
-		}
-		free(v);
-		free(rows);
+		free(hrows);
 	}
 	ps_printf(b, "</table>\n");
 	free(models);
+	free(horizons);
 	plot_table_free(&t);
 	return r;
 }

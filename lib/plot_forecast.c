@@ -35,7 +35,7 @@ static int load_line(const struct plot_table *t, const int *col, int model_col, 
 		     struct forecast_line *f, struct cra_error *err)
 {
 	size_t *rows = NULL, n = 0, kept = 0;
-	int r = plot_model_rows(t, model_col, model, &rows, &n, err);
+	int r = plot_model_rows(t, model_col, model, NULL, 0, &rows, &n, err);
 	double *pred = malloc((n ? n : 1) * sizeof *pred);
 	if (!r && !pred)
 		r = cra_fail(err, EX_OSERR, "out of memory");

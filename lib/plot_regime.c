@@ -3,7 +3,8 @@
  *
  * Reads rows of a regime model from cra-predict or cra-backtest: open_time,regime,p_bull,
  * p_neutral,p_bear (regime: bull, neutral or bear; rows whose regime is empty - another
- * model's - are skipped; --model picks one model).  The price comes from the same table's
+ * model's - are skipped; --model picks one model, -H one horizon of cra-backtest's rows,
+ * default the smallest).  The price comes from the same table's
  * close column (or cra-backtest's actual) when it has one, else from the candles (--candles
  * FILE or the store) at the same open_time. */
 #include "plot.h"
@@ -51,8 +52,13 @@ int plot_regime(const struct plot_request *req, struct plot_script *s, struct cr
 		r = plot_models(req, &t, model_col, &models, &n, err);
 		free(models);
 	}
+	size_t *hrows = NULL, nh = 0;
+	long long horizon = 0;
 	if (!r)
-		r = plot_model_rows(&t, model_col, req->model, &rows, &n, err);
+		r = plot_horizon_rows(req, &t, &hrows, &nh, &horizon, err);
+	if (!r)
+		r = plot_model_rows(&t, model_col, req->model, hrows, nh, &rows, &n, err);
+	free(hrows);
 	int *regime = malloc((n ? n : 1) * sizeof *regime);
 	if (!r && !regime)
 		r = cra_fail(err, EX_OSERR, "out of memory");
@@ -127,7 +133,10 @@ int plot_regime(const struct plot_request *req, struct plot_script *s, struct cr
 	char title[256], what[160], a[32], z[32];
 	plot_time_text(time[b], a, sizeof a);
 	plot_time_text(time[e - 1], z, sizeof z);
-	snprintf(what, sizeof what, "predicted regime %s .. %s UTC", a, z);
+	char hz[48] = "";
+	if (horizon)
+		snprintf(hz, sizeof hz, ", horizon %lld", horizon);
+	snprintf(what, sizeof what, "predicted regime%s, %s .. %s UTC", hz, a, z);
 	plot_title(req, what, t.name, title, sizeof title);
 	ps_style(s, &req->target);
 	ps_time_axis(s, &req->target, time[b], time[e - 1]);

@@ -49,7 +49,7 @@ static int class_rows(const struct plot_request *req, const struct plot_table *t
 		if (req->shap_class)
 			return cra_fail(err, EX_DATAERR, "%s:1: no 'class' column to pick --class %s "
 					"from (a regime model's table has one)", t->name, req->shap_class);
-		return plot_model_rows(t, -1, NULL, rows, n, err);
+		return plot_model_rows(t, -1, NULL, NULL, 0, rows, n, err);
 	}
 	const char **classes;
 	size_t nc;

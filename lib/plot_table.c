@@ -73,7 +73,7 @@ static int read_rows(struct table_reader *tr, struct plot_table *t, struct cra_e
 	return r < 0 ? -r : 0;
 }
 
-int plot_table_load(const char *path, struct plot_table *t, struct cra_error *err)
+static int load(const char *path, bool rows_needed, struct plot_table *t, struct cra_error *err)
 {
 	struct table_reader *tr;
 	plot_table_init(t);
@@ -90,12 +90,23 @@ int plot_table_load(const char *path, struct plot_table *t, struct cra_error *er
 			r = cra_fail(err, EX_OSERR, "out of memory reading %s", t->name);
 	if (!r)
 		r = read_rows(tr, t, err);
-	if (!r && t->nrows == 0)
+	if (!r && t->nrows == 0 && rows_needed)
 		r = cra_fail(err, EX_DATAERR, "%s: no data rows after the header", t->name);
 	table_close(tr);
 	if (r)
 		plot_table_free(t);
 	return r;
+}
+
+int plot_table_load(const char *path, struct plot_table *t, struct cra_error *err)
+{
+	return load(path, true, t, err);
+}
+
+int plot_table_load_header_only_ok(const char *path, struct plot_table *t,
+				   struct cra_error *err)
+{
+	return load(path, false, t, err);
 }
 
 int plot_table_find(const struct plot_table *t, const char *name)

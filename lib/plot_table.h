@@ -32,6 +32,9 @@ void plot_table_free(struct plot_table *t);
 /* Reads path ("-" for standard input) whole.  66 when it cannot be opened, 65 when it is
  * empty, malformed or has no data row. */
 int plot_table_load(const char *path, struct plot_table *t, struct cra_error *err);
+/* Same, a header without rows allowed (a trade log of a simulation that never traded). */
+int plot_table_load_header_only_ok(const char *path, struct plot_table *t,
+				   struct cra_error *err);
 
 /* The index of a column, or -1.  plot_table_need fails (65, "file:1: no 'rmse' column in
  * the header") when it is absent, and names what the table was expected to be (why: "a

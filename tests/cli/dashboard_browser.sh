@@ -1,6 +1,7 @@
 # cra-plot dashboard, opened in a browser: two series of real hourly candles in the store and
-# the pipeline's tables beside them (cra-explain's real output; cra-predict, cra-backtest,
-# cra-drift and cra-sim formats derived from the candles by plot_tables.awk), written with a
+# the pipeline's tables beside them (cra-explain's and, for ETHUSDT, cra-sim's real output;
+# tables in the formats of cra-predict, cra-backtest, cra-drift and cra-sim derived from the
+# candles by plot_tables.awk for the rest), written with a
 # refresh period.  Every page's references resolve inside the directory (no network, no
 # script), every chart is a non-empty SVG of the size asked, the key numbers are the tables',
 # and headless Chromium renders each page with its chart loaded and drawn.  The checks are
@@ -23,6 +24,10 @@ for s in BTCUSDT ETHUSDT; do
 	cra-train-xgb -q -s $s -i 1h --trees 20 -f rsi:14,logret:1,bb:20:2,macd:12:26:9 -o "$T/$s.bundle" > /dev/null ||
 		fail "training $s"
 done
+# cra-sim's own trades and equity for one series (the other keeps the awk-made ones).
+CRA_DATA="$CRA_DATA" cra-sim -q -s ETHUSDT -i 1h --model sma5 --rule threshold --threshold 0.002 \
+	--trades "$CRA_OUT/ETHUSDT-1h-trades.csv" --equity "$CRA_OUT/ETHUSDT-1h-equity.csv" \
+	< "$CRA_OUT/ETHUSDT-1h-backtest.csv" > /dev/null || fail "cra-sim"
 # Global importance for one series, one candle's contributions for the other.
 cra-explain -q -m "$T/BTCUSDT.bundle" --last 500 --summary > "$CRA_OUT/BTCUSDT-1h-shap.csv" || fail "cra-explain"
 cra-explain -q -m "$T/ETHUSDT.bundle" --last 24 > "$CRA_OUT/ETHUSDT-1h-shap.csv" || fail "cra-explain"

@@ -64,6 +64,7 @@ expect 65 "no price for the rows drawn" cra-plot regime --candles "$T/c.csv" "$T
 printf 'open_time,step,model,pred,lower,upper\n1700000000000,1,r,,,\n' > "$T/bad.csv"
 expect 65 "no row has a pred value (a regime model's forecast is drawn by 'cra-plot regime')" cra-plot forecast "$T/bad.csv"
 expect 65 "no row of model 'lstm' (column 'model')" cra-plot backtest --model lstm "$T/bt.csv"
+expect 65 "bt.csv:1: no 'horizon' column to pick -H 4 from" cra-plot backtest -H 4 "$T/bt.csv"
 printf 'time,side,price\n1700000000000,hold,10\n' > "$T/trades.csv"
 printf 'open_time,equity\n1700000000000,100\n1700003600000,90\n' > "$T/eq.csv"
 expect 65 "trades.csv:2: field 'side': expected buy or sell, got 'hold'" cra-plot equity --trades "$T/trades.csv" "$T/eq.csv"

@@ -1,10 +1,12 @@
 # Every chart kind but candles (tests/cli/plot_candles.sh), each to PNG and SVG of the asked
 # size and as text (--term dumb), from the tables of the programs it draws:
 #   shap    real output of cra-train-xgb + cra-explain on the hourly BTCUSDT candles
-#   drift   real output of cra-drift when it is built; tables in its format always
-#   forecast, backtest, leaderboard, equity, regime: tables in the formats of cra-predict,
-#           cra-backtest and cra-sim, derived from the real candles by plot_tables.awk (those
-#           programs are not written yet)
+#   equity  real output of cra-sim (trading a backtest table), and a table in its format
+#   drift   real output of cra-drift, and tables in its format
+#   backtest, leaderboard: real output of cra-backtest when it is built (it is being written),
+#           and tables in its format always
+#   forecast, regime: tables in the formats of cra-predict and cra-backtest (not written yet)
+# The tables "in the format" are derived from the real candles by plot_tables.awk.
 # and checks of what each draws against the table: the legend's RMSE, the order of the bars,
 # the SHAP contributions adding up to the prediction, the deepest drawdown, the regimes'
 # colours.
@@ -138,6 +140,38 @@ grep -qF "title 'drawdown (deepest $want)'" "$T/script" || fail "drawdown legend
 # A marker sits on the equity curve at its trade's time.
 awk 'NR == FNR { eq[$1] = $2; next } !($1 in eq) || $2 != eq[$1] { exit 1 }' \
 	<(awk -F, 'NR > 1 { print $1, $2 }' "$T/equity.csv") <(block trades) || fail "trade markers off the equity line"
+
+# cra-sim's own equity curve and trade log (trading the sma5 predictions above).
+cra-sim -q -s BTCUSDT -i 1h --model sma5 --rule threshold --threshold 0.002 --trades "$T/sim-trades.csv" \
+	--equity "$T/sim-equity.csv" < "$T/backtest.csv" > "$T/sim-summary.csv" || fail "cra-sim"
+draw equity --trades "$T/sim-trades.csv" "$T/sim-equity.csv"
+want=$(awk -F, '$1 == "max_drawdown" { printf "%.3g%%", $2 * 100 }' "$T/sim-summary.csv")
+grep -qF "title 'drawdown (deepest $want)'" "$T/script" || fail "cra-sim's drawdown: want $want"
+[ "$(block trades | wc -l)" = "$(awk -F, '$1 == "trades" { print $2 }' "$T/sim-summary.csv")" ] ||
+	fail "not every cra-sim trade marked"
+want=$(awk -F, '$1 == "final_equity" { printf "%.6g", $2 }' "$T/sim-summary.csv")
+grep -qF -- "-> $want (" "$T/script" || fail "cra-sim's final equity $want not in the legend"
+# A simulation that never traded: its trade log is a header, and there are no markers.
+cra-sim -q -s BTCUSDT -i 1h --model naive --trades "$T/none.csv" --equity "$T/flat.csv" < "$T/backtest.csv" > /dev/null ||
+	fail "cra-sim, no trade"
+[ "$(wc -l < "$T/none.csv")" = 1 ] || fail "the naive model traded: the case is not tested"
+expect 0 "" cra-plot equity --trades "$T/none.csv" -o "$T/flat.png" "$T/flat.csv"
+
+# cra-backtest's own table (a row per step, model and horizon) and leaderboard, when built.
+if [ -x "$CRA_BIN/cra-backtest" ]; then
+	cra-train-xgb -q -s BTCUSDT -i 1h --trees 20 -H 1,4 --to 2023-10-01 -o "$T/bt.bundle" > /dev/null || fail "training"
+	# (-S: the summary rows, the leaderboard's columns, of this run alone)
+	cra-backtest -q -m "$T/bt.bundle" -S "$T/real-lb.csv" -o "$T/real-bt.csv" || fail "cra-backtest"
+	draw backtest "$T/real-bt.csv"
+	grep -q "backtest, horizon 1, " "$T/script" || fail "cra-backtest: not the smallest horizon by default"
+	expect 0 "" cra-plot backtest -H 4 --model xgb --script "$T/real-bt.csv"
+	want=$(awk -F, '$6 == "xgb" && $7 == 4 { d = $2 - $3; s += d * d; n++ } END { printf "RMSE %.4g,", sqrt(s / n) }' "$T/real-bt.csv")
+	grep -q "backtest, horizon 4, " "$T/out" && grep -qF "$want" "$T/out" || fail "cra-backtest -H 4: want $want"
+	draw leaderboard "$T/real-lb.csv"
+	grep -q "'BTCUSDT 1h, horizon 4, 2023-10-01T00:00:00Z..2023-12-30T19:00:00Z'" "$T/script" ||
+		fail "cra-backtest's leaderboard panels"
+	echo "plot_kinds: backtest and leaderboard drawn from cra-backtest's own output too"
+fi
 
 # regime: colours by regime, probabilities stacked to 1.
 draw regime "$T/regime.csv"
