@@ -70,10 +70,33 @@ static char *temp_prefix(const char *path)
 	return out;
 }
 
+/* A path that is there and is not a regular file - /dev/null, a terminal, a FIFO - is opened
+ * and written in place (tmp_path NULL): a rename over it would replace the device itself
+ * (as root, /dev/null for every process on the machine) with a plain file.  1 when the path
+ * is a regular file or absent. */
+static int open_in_place(struct atomic_file *af, const char *path, struct cra_error *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
+		return 1;
+	if ((af->fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		return cra_fail(err, EX_CANTCREAT, "%s: cannot open: %s", path, strerror(errno));
+	if (!(af->path = strdup(path))) {
+		close(af->fd);
+		af->fd = -1;
+		return cra_fail(err, EX_OSERR, "out of memory");
+	}
+	return 0;
+}
+
 int atomic_file_open(struct atomic_file *af, const char *path, struct cra_error *err)
 {
 	install_cleanup();
 	af->fd = -1;
+	af->tmp_path = NULL;
+	int r = open_in_place(af, path, err);
+	if (r <= 0)
+		return r;
 	af->path = strdup(path);
 	char *prefix = temp_prefix(path);
 	af->tmp_path = NULL;
@@ -110,8 +133,12 @@ static void release(struct atomic_file *af)
 
 void atomic_file_abort(struct atomic_file *af)
 {
-	if (!af->tmp_path)
+	if (!af->tmp_path) { /* written in place, or nothing open */
+		if (af->path && af->fd >= 0)
+			close(af->fd);
+		release(af);
 		return;
+	}
 	if (af->fd >= 0)
 		close(af->fd);
 	unlink(af->tmp_path);
@@ -120,6 +147,12 @@ void atomic_file_abort(struct atomic_file *af)
 
 int atomic_file_commit(struct atomic_file *af, struct cra_error *err)
 {
+	if (!af->tmp_path) { /* written in place */
+		int r = close(af->fd) ? cra_fail(err, EX_IOERR, "%s: cannot write: %s", af->path,
+						 strerror(errno)) : 0;
+		release(af);
+		return r;
+	}
 	int e = 0;
 	if (fsync(af->fd))
 		e = errno;

@@ -6,6 +6,8 @@
  * program fails, is interrupted (SIGINT, SIGTERM, SIGHUP, SIGPIPE) or exits without
  * committing, the temporary file is removed; after a kill -9 it is left behind, is never
  * mistaken for data, and is swept by atomic_file_sweep_stale() under the writer's lock.
+ * A path that exists and is not a regular file (-o /dev/null, a FIFO) is written in place:
+ * there is nothing to make atomic, and a rename would replace the device with a plain file.
  */
 #ifndef CRA_ATOMIC_FILE_H
 #define CRA_ATOMIC_FILE_H
