@@ -76,6 +76,46 @@ static void reverse_rows(struct candles *c)
 	}
 }
 
+int candles_parse_record(const struct table_reader *tr, const struct candle_columns *map,
+			 unsigned optional_mask, int64_t *open_time, double *v, struct cra_error *err)
+{
+	const char *problem = NULL, *field = NULL, *cell = NULL;
+	size_t cell_len = 0, len;
+	const char *s = table_field(tr, (size_t)map->time_col, &len);
+	*open_time = 0;
+	if (!s) {
+		field = "open_time", problem = "is missing (too few fields in the row)";
+	} else if ((problem = parse_time(s, len, map->time_encoding, open_time))) {
+		field = "open_time", cell = s, cell_len = len;
+	}
+	for (int f = 0; !problem && f < CANDLE_NFIELDS; f++) {
+		v[f] = NAN;
+		if (map->col[f] < 0)
+			continue;
+		s = table_field(tr, (size_t)map->col[f], &len);
+		field = candle_field_name[f];
+		if (!s)
+			problem = "is missing (too few fields in the row)";
+		else if (len == 0 && f >= CANDLE_NREQUIRED)
+			continue; /* an empty optional cell: unknown */
+		else if (number_parse_double(s, len, &v[f]))
+			problem = "expected a number", cell = s, cell_len = len;
+	}
+	if (!problem) {
+		const char *why;
+		field = candle_row_problem(v, optional_mask, &why);
+		problem = field ? why : NULL;
+	}
+	if (!problem)
+		return 0;
+	if (cell)
+		return cra_fail(err, EX_DATAERR, "%s:%zu: field '%s': %s, got '%.*s'", table_name(tr),
+				table_line(tr), field, problem, (int)(cell_len > 40 ? 40 : cell_len),
+				cell);
+	return cra_fail(err, EX_DATAERR, "%s:%zu: field '%s' %s", table_name(tr), table_line(tr),
+			field, problem);
+}
+
 int candles_read(struct table_reader *tr, const struct candle_columns *map, bool skip_bad,
 		 struct candles *out, struct candle_read_report *report, struct cra_error *err)
 {
@@ -89,52 +129,31 @@ int candles_read(struct table_reader *tr, const struct candle_columns *map, bool
 	int r;
 	while ((r = table_next(tr, err)) == 1) {
 		rep.rows++;
-		const char *problem = NULL, *field = NULL, *cell = NULL;
-		size_t cell_len = 0, len;
-		int64_t t = 0;
+		struct cra_error row_err = { 0 };
+		int64_t t;
 		double v[CANDLE_NFIELDS];
-		const char *s = table_field(tr, (size_t)map->time_col, &len);
-		if (!s) {
-			field = "open_time", problem = "is missing (too few fields in the row)";
-		} else if ((problem = parse_time(s, len, map->time_encoding, &t))) {
-			field = "open_time", cell = s, cell_len = len;
+		if (candles_parse_record(tr, map, out->optional_mask, &t, v, &row_err)) {
+			if (!skip_bad) {
+				*err = row_err;
+				return EX_DATAERR;
+			}
+			record_skip(&rep, row_err.msg);
+			continue;
 		}
-		for (int f = 0; !problem && f < CANDLE_NFIELDS; f++) {
-			v[f] = NAN;
-			if (map->col[f] < 0)
-				continue;
-			s = table_field(tr, (size_t)map->col[f], &len);
-			field = candle_field_name[f];
-			if (!s)
-				problem = "is missing (too few fields in the row)";
-			else if (len == 0 && f >= CANDLE_NREQUIRED)
-				continue; /* an empty optional cell: unknown */
-			else if (number_parse_double(s, len, &v[f]))
-				problem = "expected a number", cell = s, cell_len = len;
-		}
-		if (!problem) {
-			const char *why;
-			field = candle_row_problem(v, out->optional_mask, &why);
-			problem = field ? why : NULL;
-		}
-		if (!problem && out->n > 0) {
+		const char *problem = NULL;
+		if (out->n > 0) {
 			int64_t prev = out->open_time[out->n - 1];
 			if (t == prev) {
-				field = "open_time", problem = "duplicates the previous row's";
+				problem = "duplicates the previous row's";
 			} else if (direction == 0 && map->allow_descending) {
 				direction = t > prev ? 1 : -1;
 			} else if ((direction < 0 ? prev < t : t < prev)) {
-				field = "open_time";
 				problem = "is out of order (rows must be sorted by time)";
 			}
 		}
 		if (problem) {
-			if (cell)
-				snprintf(msg, sizeof msg, "%s:%zu: field '%s': %s, got '%.*s'", table_name(tr),
-					 table_line(tr), field, problem, (int)(cell_len > 40 ? 40 : cell_len), cell);
-			else
-				snprintf(msg, sizeof msg, "%s:%zu: field '%s' %s", table_name(tr), table_line(tr),
-					 field, problem);
+			snprintf(msg, sizeof msg, "%s:%zu: field 'open_time' %s", table_name(tr),
+				 table_line(tr), problem);
 			if (!skip_bad)
 				return cra_fail(err, EX_DATAERR, "%s", msg);
 			record_skip(&rep, msg);

@@ -42,6 +42,14 @@ struct candle_read_report {
 	size_t nreasons;
 };
 
+/* Parses the current record of tr as one candle - its time and values, checked as a row
+ * (candle_row_problem), not its order against other rows - into *open_time and
+ * values[CANDLE_NFIELDS] (NaN for absent optional values).  0, or 65 with
+ * "file:line: field 'x': why, got 'cell'" (a reader of live streams takes rows one by one). */
+int candles_parse_record(const struct table_reader *tr, const struct candle_columns *map,
+			 unsigned optional_mask, int64_t *open_time, double *values,
+			 struct cra_error *err);
+
 /* Reads every remaining row of tr into out (cleared first).  Without skip_bad the first bad
  * row fails the whole read (65) and out holds nothing useful. */
 int candles_read(struct table_reader *tr, const struct candle_columns *map, bool skip_bad,
