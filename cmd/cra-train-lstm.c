@@ -164,7 +164,7 @@ int main(int argc, char **argv)
 		{ "valid-frac", 0, OPT_DOUBLE, &s.valid_frac, "F", "the last F of the candles validate (default 0.2)", 0.01, 0.9 },
 		{ "init", 0, OPT_STRING, &s.init, "BUNDLE", "start from this model's weights (same features, targets, window, layers) to retrain it", 0, 0 },
 		{ "seed", 0, OPT_INT, &s.seed, "N", "random seed for weights, shuffles and dropout (default 1)", 0, 2147483647 },
-		{ "threads", 'j', OPT_INT, &s.threads, "N", "threads (default: every core); the model depends on it", 0, LSTM_MAX_THREADS },
+		{ "threads", 'j', OPT_INT, &s.threads, "N", "threads (default: every core); the model does not depend on it", 0, LSTM_MAX_THREADS },
 		{ "output", 'o', OPT_STRING, &s.output, "BUNDLE", "write the model here (default $CRA_MODELS/SYMBOL-INTERVAL-lstm.bundle)", 0, 0 },
 		{ "tsv", 0, OPT_FLAG, &s.tsv, NULL, "write the report as TSV", 0, 0 },
 		{ "quiet", 'q', OPT_FLAG, &s.quiet, NULL, "no notes or progress on standard error", 0, 0 },

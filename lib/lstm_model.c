@@ -276,12 +276,12 @@ static int describe(struct bundle *b, const struct lstm_model *m, const struct d
 				      "classes", cfg->nclass));
 	const struct lstm_train_params *p = &job->train;
 	json_object_set_new(b->meta, "params",
-			    json_pack("{s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:I, s:i, s:f, s:s, s:s}",
+			    json_pack("{s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:I, s:f, s:s, s:s}",
 				      "epochs", p->epochs, "batch", p->batch, "patience", p->patience,
 				      "lr", p->lr, "lr_decay", p->lr_decay, "clip", p->clip,
-				      "dropout", p->dropout, "seed", (json_int_t)p->seed, "threads",
-				      p->threads, "valid_frac", job->valid_frac, "optimizer", "adam",
-				      "loss", m->kind == TARGET_REGIME ? "cross_entropy" : "mse"));
+				      "dropout", p->dropout, "seed", (json_int_t)p->seed, "valid_frac",
+				      job->valid_frac, "optimizer", "adam", "loss",
+				      m->kind == TARGET_REGIME ? "cross_entropy" : "mse"));
 	json_object_set_new(b->meta, "training",
 			    json_pack("{s:i, s:i, s:o, s:o}", "epochs_run", rep->fit.epochs_run,
 				      "best_epoch", rep->fit.best_epoch + 1, "train_loss",

@@ -32,8 +32,8 @@
  *   "architecture"  conv_kernel, conv_filters, layers, hidden [...], outputs, classes
  *   "params"        the training parameters; "training": epochs run, best epoch, losses
  *   "early_stopping", "metrics"   the validation rows and report
- * and the payload "lstm-weights" (lstm_format.h).  Nothing in it depends on the time taken:
- * the same data, parameters, seed and threads give the same bytes.
+ * and the payload "lstm-weights" (lstm_format.h).  Nothing in it depends on the time taken
+ * or the number of threads: the same data, parameters and seed give the same bytes.
  */
 #ifndef CRA_LSTM_MODEL_H
 #define CRA_LSTM_MODEL_H

@@ -2,6 +2,7 @@
 #include "lstm_train.h"
 
 #include <cblas.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -151,6 +152,14 @@ static void gather_targets(float *y, const struct lstm_series *s, const size_t *
 
 /* ---- what the threads share ----------------------------------------------------------- */
 
+/* Windows per chunk of a training batch: a batch is cut into chunks, which the threads take
+ * as they come free (a thread on a busy core takes fewer); each chunk's gradient is summed
+ * in chunk order, so the result does not depend on the number of threads. */
+static int train_chunk(int batch)
+{
+	return batch < LSTM_TRAIN_CHUNK ? batch : LSTM_TRAIN_CHUNK;
+}
+
 struct workers {
 	const struct lstm *net;
 	const struct lstm_series *s;
@@ -159,19 +168,21 @@ struct workers {
 	float *target[LSTM_MAX_THREADS];    /* [max_batch][ntarget] */
 	struct pool pool;
 	struct pool_arg args[LSTM_MAX_THREADS];
+	int next;                           /* the next chunk to take (atomically) */
+	int nchunks;
 
 	/* a training batch */
 	const size_t *rows;
-	int n;
+	int n, chunk;
 	float dropout;
 	uint64_t seed;
-	double loss[LSTM_MAX_THREADS];
-	bool ran[LSTM_MAX_THREADS];
+	float *chunk_grad;                  /* [chunks][nparams]: each chunk's gradient */
+	double *chunk_loss;                 /* [chunks]: each chunk's loss */
 
 	/* a prediction */
 	size_t npredict;
 	float *out;
-	double *chunk_loss;                 /* one per chunk of LSTM_PREDICT_BATCH windows */
+	double *predict_loss;               /* one per chunk of LSTM_PREDICT_BATCH, or NULL */
 };
 
 static void workers_free(struct workers *wk)
@@ -181,6 +192,8 @@ static void workers_free(struct workers *wk)
 		lstm_work_free(&wk->work[k]);
 		free(wk->target[k]);
 	}
+	free(wk->chunk_grad);
+	free(wk->chunk_loss);
 }
 
 static int workers_init(struct workers *wk, const struct lstm *net, const struct lstm_series *s,
@@ -193,13 +206,20 @@ static int workers_init(struct workers *wk, const struct lstm *net, const struct
 	if (s->nfeat != net->cfg.ninput || s->window < 1)
 		return cra_fail(err, EX_SOFTWARE, "the series has %d features, the network %d",
 				s->nfeat, net->cfg.ninput);
-	/* OpenBLAS single-threaded: the threads here each run their own share of a batch */
+	/* OpenBLAS single-threaded: the threads here each run their own chunks */
 	openblas_set_num_threads(1);
 	wk->net = net;
 	wk->s = s;
 	wk->threads = threads;
-	int part = (batch + threads - 1) / threads;
-	int max_batch = part > LSTM_PREDICT_BATCH ? part : LSTM_PREDICT_BATCH;
+	wk->chunk = train_chunk(batch);
+	int chunks = (batch + wk->chunk - 1) / wk->chunk;
+	int max_batch = wk->chunk > LSTM_PREDICT_BATCH ? wk->chunk : LSTM_PREDICT_BATCH;
+	wk->chunk_grad = malloc((size_t)chunks * net->nparams * sizeof *wk->chunk_grad);
+	wk->chunk_loss = malloc((size_t)chunks * sizeof *wk->chunk_loss);
+	if (!wk->chunk_grad || !wk->chunk_loss) {
+		workers_free(wk);
+		return cra_fail(err, EX_OSERR, "out of memory");
+	}
 	for (int k = 0; k < threads; k++) {
 		int r = lstm_work_init(&wk->work[k], net, max_batch, s->window, err);
 		if (r) {
@@ -220,41 +240,48 @@ static int workers_init(struct workers *wk, const struct lstm *net, const struct
 	return r;
 }
 
-/* Part k of a training batch: forward, loss (scaled for the whole batch's mean), backward. */
+/* The chunks of a training batch, as thread k takes them: forward, loss (scaled for the whole
+ * batch's mean), backward, the gradient kept as the chunk's. */
 static void train_part(void *ctx, int k)
 {
 	struct workers *wk = ctx;
-	int lo = (int)((long)wk->n * k / wk->threads), hi = (int)((long)wk->n * (k + 1) / wk->threads);
-	wk->ran[k] = hi > lo;
-	if (hi <= lo)
-		return;
 	struct lstm_work *w = &wk->work[k];
-	uint64_t rng = wk->seed ^ (0x632be59bd9b4e019ULL * (uint64_t)(k + 1));
-	gather_windows(w->input, wk->s, wk->rows + lo, hi - lo);
-	gather_targets(wk->target[k], wk->s, wk->rows + lo, hi - lo);
-	lstm_forward(wk->net, w, hi - lo, wk->s->window, wk->dropout, &rng);
-	wk->loss[k] = lstm_loss(wk->net, w, wk->target[k], 1.0f / (float)wk->n);
-	lstm_backward(wk->net, w);
+	for (;;) {
+		int c = __atomic_fetch_add(&wk->next, 1, __ATOMIC_RELAXED);
+		if (c >= wk->nchunks)
+			break;
+		int lo = c * wk->chunk, n = wk->n - lo < wk->chunk ? wk->n - lo : wk->chunk;
+		uint64_t rng = wk->seed ^ (0x632be59bd9b4e019ULL * (uint64_t)(c + 1));
+		gather_windows(w->input, wk->s, wk->rows + lo, n);
+		gather_targets(wk->target[k], wk->s, wk->rows + lo, n);
+		lstm_forward(wk->net, w, n, wk->s->window, wk->dropout, &rng);
+		wk->chunk_loss[c] = lstm_loss(wk->net, w, wk->target[k], 1.0f / (float)wk->n);
+		lstm_backward(wk->net, w);
+		memcpy(wk->chunk_grad + (size_t)c * wk->net->nparams, w->grad,
+		       wk->net->nparams * sizeof *w->grad);
+	}
 }
 
-/* Chunks k, k + threads, ... of a prediction. */
+/* The chunks of LSTM_PREDICT_BATCH windows of a prediction, as thread k takes them. */
 static void predict_part(void *ctx, int k)
 {
 	struct workers *wk = ctx;
 	struct lstm_work *w = &wk->work[k];
 	const struct lstm_config *cfg = &wk->net->cfg;
-	size_t nchunks = (wk->npredict + LSTM_PREDICT_BATCH - 1) / LSTM_PREDICT_BATCH;
-	for (size_t c = (size_t)k; c < nchunks; c += (size_t)wk->threads) {
-		size_t lo = c * LSTM_PREDICT_BATCH;
+	for (;;) {
+		int c = __atomic_fetch_add(&wk->next, 1, __ATOMIC_RELAXED);
+		if (c >= wk->nchunks)
+			break;
+		size_t lo = (size_t)c * LSTM_PREDICT_BATCH;
 		int n = (int)(wk->npredict - lo < LSTM_PREDICT_BATCH ? wk->npredict - lo
 								      : LSTM_PREDICT_BATCH);
 		gather_windows(w->input, wk->s, wk->rows + lo, n);
 		lstm_forward(wk->net, w, n, wk->s->window, 0, NULL);
 		memcpy(wk->out + lo * (size_t)cfg->noutput, cfg->nclass ? w->prob : w->out,
 		       (size_t)n * (size_t)cfg->noutput * sizeof *wk->out);
-		if (wk->chunk_loss) {
+		if (wk->predict_loss) {
 			gather_targets(wk->target[k], wk->s, wk->rows + lo, n);
-			wk->chunk_loss[c] = lstm_loss(wk->net, w, wk->target[k], 1.0f);
+			wk->predict_loss[c] = lstm_loss(wk->net, w, wk->target[k], 1.0f);
 		}
 	}
 }
@@ -274,23 +301,25 @@ static int run_predict(struct workers *wk, const size_t *rows, size_t n, float *
 		       double *loss, struct cra_error *err)
 {
 	size_t nchunks = (n + LSTM_PREDICT_BATCH - 1) / LSTM_PREDICT_BATCH;
+	if (nchunks > INT_MAX)
+		return cra_fail(err, EX_SOFTWARE, "too many windows: %zu", n);
 	wk->rows = rows;
 	wk->npredict = n;
 	wk->out = out;
-	wk->chunk_loss = NULL;
-	if (loss && wk->s->y) {
-		wk->chunk_loss = calloc(nchunks ? nchunks : 1, sizeof *wk->chunk_loss);
-		if (!wk->chunk_loss)
-			return cra_fail(err, EX_OSERR, "out of memory");
-	}
+	wk->predict_loss = NULL;
+	if (loss && wk->s->y &&
+	    !(wk->predict_loss = calloc(nchunks ? nchunks : 1, sizeof *wk->predict_loss)))
+		return cra_fail(err, EX_OSERR, "out of memory");
+	wk->next = 0;
+	wk->nchunks = (int)nchunks;
 	pool_run(&wk->pool, predict_part, wk);
-	if (wk->chunk_loss) {
+	if (wk->predict_loss) {
 		double sum = 0;
 		for (size_t c = 0; c < nchunks; c++) /* in order: the same sum for any thread count */
-			sum += wk->chunk_loss[c];
+			sum += wk->predict_loss[c];
 		*loss = n ? sum / (double)n : NAN;
-		free(wk->chunk_loss);
-		wk->chunk_loss = NULL;
+		free(wk->predict_loss);
+		wk->predict_loss = NULL;
 	} else if (loss) {
 		*loss = NAN;
 	}
@@ -373,14 +402,15 @@ int lstm_train(struct lstm *net, const struct lstm_series *s, const size_t *trai
 			wk->rows = order + b0;
 			wk->n = (int)(ntrain - b0 < (size_t)p->batch ? ntrain - b0 : (size_t)p->batch);
 			wk->seed = lstm_rand(&rng);
+			wk->next = 0;
+			wk->nchunks = (wk->n + wk->chunk - 1) / wk->chunk;
 			pool_run(&wk->pool, train_part, wk);
-			/* the batch's gradient: the parts' sum, always in the same order */
-			memset(grad, 0, net->nparams * sizeof *grad);
-			for (int k = 0; k < wk->threads; k++) {
-				if (!wk->ran[k])
-					continue;
-				loss_sum += wk->loss[k];
-				const float *g = wk->work[k].grad;
+			/* the batch's gradient: the chunks' sum, always in chunk order */
+			memcpy(grad, wk->chunk_grad, net->nparams * sizeof *grad);
+			loss_sum += wk->chunk_loss[0];
+			for (int c = 1; c < wk->nchunks; c++) {
+				const float *g = wk->chunk_grad + (size_t)c * net->nparams;
+				loss_sum += wk->chunk_loss[c];
 				for (size_t i = 0; i < net->nparams; i++)
 					grad[i] += g[i];
 			}

@@ -3,18 +3,18 @@
  *
  * A sample is a candle row r: its input is the window of rows r-W+1 .. r of standardised
  * features, its target the row's target values.  Training: every epoch the training rows are
- * shuffled and cut into mini-batches; each batch is split between the threads, each running
- * the forward and backward pass on its share (with single-threaded OpenBLAS: a step's
- * matrices are too small to share), the gradients are summed in a fixed order, clipped by
- * global norm, and Adam takes a step at the epoch's learning rate lr * decay^epoch.  After
+ * shuffled and cut into mini-batches; each batch is cut into chunks of LSTM_TRAIN_CHUNK
+ * windows, which the threads take as they come free, each running the forward and backward
+ * pass of a chunk with single-threaded OpenBLAS (a step's matrices are too small to share);
+ * the chunks' gradients are summed in chunk order, clipped by global norm, and Adam takes a
+ * step at the epoch's learning rate lr * decay^epoch.  After
  * every epoch the loss on the stopping rows is measured (no dropout); training stops after
  * `patience` epochs without a new lowest one, and the weights of the best epoch are restored.
  *
- * Determinism: a seed fixes the initial weights, the shuffles and the dropout masks.  The
- * same seed and thread count give bit-identical weights; another thread count splits the
- * batches differently and so rounds differently.  Predictions do not depend on the thread
- * count: windows go through the network LSTM_PREDICT_BATCH at a time, whichever thread
- * computes them.
+ * Determinism: a seed fixes the initial weights, the shuffles and the dropout masks (drawn
+ * per chunk).  A chunk's computation does not depend on the thread that runs it, so the same
+ * seed gives bit-identical weights whatever the number of threads.  Predictions likewise:
+ * windows go through the network LSTM_PREDICT_BATCH at a time, whichever thread computes them.
  */
 #ifndef CRA_LSTM_TRAIN_H
 #define CRA_LSTM_TRAIN_H
@@ -28,6 +28,7 @@
 
 #define LSTM_MAX_THREADS 64
 #define LSTM_PREDICT_BATCH 64
+#define LSTM_TRAIN_CHUNK 16
 
 /* The rows windows are cut from. */
 struct lstm_series {
@@ -77,8 +78,10 @@ struct lstm_train_result {
 void lstm_train_params_default(struct lstm_train_params *p);
 
 /* Trains net (already initialised, e.g. by lstm_randomize) on the windows ending at rows
- * train[0..ntrain), stopping early on the windows ending at stop[0..nstop) (nstop 0: every
- * epoch runs, the last weights are kept).  64 for bad parameters, 71 out of memory. */
+ * train[0..ntrain), stopping early on the windows ending at stop[0..nstop): with stopping rows
+ * the weights of the epoch of lowest stopping loss are restored at the end (patience 0: after
+ * every epoch has run); without (nstop 0) every epoch runs and the last weights are kept.
+ * 64 for bad parameters, 71 out of memory. */
 int lstm_train(struct lstm *net, const struct lstm_series *s, const size_t *train,
 	       size_t ntrain, const size_t *stop, size_t nstop, const struct lstm_train_params *p,
 	       lstm_progress_fn *progress, void *ctx, struct lstm_train_result *res,

@@ -6,10 +6,10 @@
  *       and the training and validation rows (80/20, embargoed), as
  *         "CRALSTMB" u32 nrows nfeat window ntrain nvalid, f32 x[nrows][nfeat], f32 y[nrows],
  *         u32 train[ntrain], u32 valid[nvalid]      (little-endian)
- *   bench_lstm train DATA.bin MODEL EPOCHS THREADS
+ *   bench_lstm train DATA.bin MODEL EPOCHS THREADS SEED
  *       trains model a (LSTM(64) -> LSTM(32) -> Dense(1), batch 32) or b (Conv1d(5, 32 filters)
  *       -> 2 x LSTM(64) -> Dense(1), batch 64) with Adam (lr 1e-3), clipping at norm 1, no
- *       dropout, EPOCHS epochs; prints per epoch
+ *       dropout, EPOCHS epochs, weights, shuffles from SEED; prints per epoch
  *         epoch K windows_per_s S epoch_s E valid_loss L
  *       (S: training windows a second; E: the epoch's wall time with its validation pass) and
  *         flops_per_window F    (matrix products of forward and backward: 3 x forward)
@@ -116,7 +116,7 @@ static void on_epoch(void *ctx, const struct lstm_progress *p)
 	tm->last = t;
 }
 
-static int train(const char *path, const char *model, int epochs, int threads)
+static int train(const char *path, const char *model, int epochs, int threads, int seed)
 {
 	FILE *f = fopen(path, "rb");
 	char magic[8];
@@ -160,7 +160,8 @@ static int train(const char *path, const char *model, int epochs, int threads)
 	struct cra_error err = { 0 };
 	if (lstm_init(&net, &cfg, &err))
 		die(err.msg);
-	lstm_randomize(&net, 1);
+	lstm_randomize(&net, (uint64_t)seed);
+	p.seed = (uint64_t)seed;
 
 	/* matrix products per window, forward: per step 2 K I F (conv) + per layer 2 (in + H) 4H,
 	 * and the head 2 H; training is about three times that (forward, and backward's two
@@ -190,9 +191,9 @@ int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "export"))
 		return export(argv[2], atoi(argv[3]), argv[4]);
-	if (argc == 6 && !strcmp(argv[1], "train"))
-		return train(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
+	if (argc == 7 && !strcmp(argv[1], "train"))
+		return train(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), atoi(argv[6]));
 	fprintf(stderr, "usage: bench_lstm export CANDLES.csv WINDOW OUT.bin\n"
-		"       bench_lstm train DATA.bin a|b EPOCHS THREADS\n");
+		"       bench_lstm train DATA.bin a|b EPOCHS THREADS SEED\n");
 	return 64;
 }

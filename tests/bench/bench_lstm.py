@@ -2,7 +2,7 @@
 bench_lstm export), the same networks, batch, optimiser, clipping, loss and epochs as
 bench_lstm train, printing the same lines.
 
-    OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench_lstm.py DATA.bin MODEL EPOCHS THREADS
+    OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench_lstm.py DATA.bin MODEL EPOCHS THREADS SEED
 
 Model a: LSTM(64) -> LSTM(32) -> Linear(1) on the last step, batch 32.  Model b: causal
 Conv1d(5 features, 32 filters, kernel 5, left padding 4) -> ReLU -> LSTM(64, 2 layers) ->
@@ -72,7 +72,7 @@ def forget_bias_one(model):
 def main():
     path, model, epochs, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     torch.set_num_threads(threads)
-    torch.manual_seed(1)
+    torch.manual_seed(int(sys.argv[5]))
     x, y, window, train, valid = load(path)
     nf = x.shape[1]
     # every window once: windows[i] = x[rows[i] - W + 1 .. rows[i]]

@@ -4,11 +4,17 @@
 # norm 1), loss and epochs, in the same run, alternating A B A B; medians and ratios, the final
 # validation loss of each, and the FLOP rate against the machine's peak.
 #
-#   tests/bench/bench_lstm.sh [BUILD_DIR] [ROUNDS] [EPOCHS] [THREADS]   (./build, 2, 3, 2)
+#   tests/bench/bench_lstm.sh [BUILD_DIR] [ROUNDS] [EPOCHS] [THREADS] [DATA]
+#                                                         (./build, 2, 3, 2, btc)
 #
-# Data: the real hourly BTCUSDT candles (2021-2023), the default features (log return, volume
-# z-score, RSI, MACD histogram, Bollinger %B) standardised with the training rows' statistics,
-# target the standardised log return one hour ahead; 80% train, 20% validate.  Networks:
+# Data: DATA btc, the real hourly BTCUSDT candles (2021-2023); or ar, 24,000 synthetic hourly
+# candles whose log returns are AR(1) with phi 0.5 (tests/cli/xgb_candles.awk), where the best
+# possible validation loss is known: 1 - phi^2 = 0.75 of the return's variance (on BTCUSDT
+# nothing is forecastable, and every validation loss is the return's variance, give or take
+# noise).  The default features (log return, volume z-score, RSI, MACD histogram,
+# Bollinger %B) standardised with the training rows' statistics, target the standardised log
+# return one candle ahead; 80% train, 20% validate.  Round r uses seed r on both sides (their
+# random numbers differ: the initial weights and shuffles are alike, not equal).  Networks:
 #   a  the original application's: window 30, LSTM(64) -> LSTM(32) -> Dense(1), batch 32
 #   b  window 48, causal Conv1d(32 filters, kernel 5) + ReLU -> 2 x LSTM(64) -> Dense(1),
 #      batch 64
@@ -23,7 +29,7 @@ BUILD=$(cd "${1:-$SRC/build}" && pwd)
 ROUNDS=${2:-2}
 EPOCHS=${3:-3}
 THREADS=${4:-2}
-DATA=${CRA_SHARED:-$SRC/../shared}/data/binance-1h
+DATA=${5:-btc}
 PY=/usr/bin/python3
 PEAK=166 # GFLOP/s: 2 cores x 2.6 GHz x 32 flops a cycle (two FMA pipes of 8 floats; AVX-512 no more)
 BENCH="$BUILD/tests/bench_lstm"
@@ -32,29 +38,35 @@ $PY -c 'import torch' 2> /dev/null || { echo "bench_lstm.sh: $PY has no torch (a
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export OPENBLAS_NUM_THREADS=1
+case $DATA in
+btc) CSV=${CRA_SHARED:-$SRC/../shared}/data/binance-1h/BTCUSDT.csv ;;
+ar) CSV=$TMP/ar.csv; awk -v n=24000 -v phi=0.5 -v seed=5 -f "$SRC/tests/cli/xgb_candles.awk" > "$CSV" ;;
+*) echo "bench_lstm.sh: DATA is btc or ar, not $DATA" >&2; exit 64 ;;
+esac
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # field NAME FILE...: the values after NAME on the epoch lines
-field() { local name=$1; shift; awk -v k="$name" '$1 == "epoch" { for (i = 2; i < NF; i += 2) if ($i == k) print $(i + 1) }' "$@"; }
+field() { local name=$1; shift; awk -v k="$name" '$1 == "epoch" { for (i = 3; i < NF; i += 2) if ($i == k) print $(i + 1) }' "$@"; }
 lastloss() { awk '$1 == "epoch" { v = $NF } END { print v }' "$1"; }
 
 for model in a b; do
 	window=$([ $model = a ] && echo 30 || echo 48)
-	"$BENCH" export "$DATA/BTCUSDT.csv" "$window" "$TMP/$model.bin"
+	"$BENCH" export "$CSV" "$window" "$TMP/$model.bin"
 	echo "model $model: $ROUNDS rounds of $EPOCHS epochs, alternating craipto (-j $THREADS), PyTorch ($THREADS threads), PyTorch (1 thread)"
 	for r in $(seq "$ROUNDS"); do
-		"$BENCH" train "$TMP/$model.bin" $model "$EPOCHS" "$THREADS" > "$TMP/$model.cra.$r"
-		$PY "$SRC/tests/bench/bench_lstm.py" "$TMP/$model.bin" $model "$EPOCHS" "$THREADS" > "$TMP/$model.pt.$r"
-		$PY "$SRC/tests/bench/bench_lstm.py" "$TMP/$model.bin" $model "$EPOCHS" 1 > "$TMP/$model.pt1.$r"
-		printf '  round %d: windows/s craipto %s   PyTorch %s   PyTorch-1 %s\n' "$r" \
+		"$BENCH" train "$TMP/$model.bin" $model "$EPOCHS" "$THREADS" "$r" > "$TMP/$model.cra.$r"
+		$PY "$SRC/tests/bench/bench_lstm.py" "$TMP/$model.bin" $model "$EPOCHS" "$THREADS" "$r" > "$TMP/$model.pt.$r"
+		$PY "$SRC/tests/bench/bench_lstm.py" "$TMP/$model.bin" $model "$EPOCHS" 1 "$r" > "$TMP/$model.pt1.$r"
+		printf '  round %d: windows/s craipto %s  PyTorch %s  PyTorch-1 %s; loss %s %s %s\n' "$r" \
 			"$(field windows_per_s "$TMP/$model.cra.$r" | tr '\n' ' ')" \
 			"$(field windows_per_s "$TMP/$model.pt.$r" | tr '\n' ' ')" \
-			"$(field windows_per_s "$TMP/$model.pt1.$r" | tr '\n' ' ')"
+			"$(field windows_per_s "$TMP/$model.pt1.$r" | tr '\n' ' ')" \
+			"$(lastloss "$TMP/$model.cra.$r")" "$(lastloss "$TMP/$model.pt.$r")" "$(lastloss "$TMP/$model.pt1.$r")"
 	done
 done
 
 echo
-echo "medians over $ROUNDS rounds x $EPOCHS epochs; validation loss (MSE of the standardised return) after the last epoch:"
+echo "$DATA: medians over $ROUNDS rounds x $EPOCHS epochs; validation loss (MSE of the standardised return) after the last epoch, median over rounds:"
 printf '%-6s %-16s %12s %10s %12s %9s\n' model who windows/s epoch_s valid_loss GFLOP/s
 for model in a b; do
 	flops=$(awk '$1 == "flops_per_window" { print $2; exit }' "$TMP/$model.cra.1")
