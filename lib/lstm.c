@@ -312,6 +312,39 @@ static void column_sums(float *sum, const float *m, int rows, int cols, const fl
 	cblas_sgemv(CblasRowMajor, CblasTrans, rows, cols, 1.0f, m, cols, ones, 1, 0.0f, sum, 1);
 }
 
+/* u = max(u, 0), and du = du where u > 0 else 0: branch-free, eight lanes at a time (a
+ * branch on the sign of every value is mispredicted half the time). */
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+static void relu_forward(float *u, size_t n)
+{
+	size_t i = 0;
+	for (; i + LANES <= n; i += LANES) {
+		vf v;
+		vload(&v, u + i, LANES);
+		vi keep = v > 0;
+		v = (vf)((vi)v & keep);
+		vstore(u + i, &v, LANES);
+	}
+	for (; i < n; i++)
+		u[i] = u[i] > 0 ? u[i] : 0;
+}
+
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+static void relu_backward(float *du, const float *u, size_t n)
+{
+	size_t i = 0;
+	for (; i + LANES <= n; i += LANES) {
+		vf d, v;
+		vload(&d, du + i, LANES);
+		vload(&v, u + i, LANES);
+		vi keep = v > 0;
+		d = (vf)((vi)d & keep);
+		vstore(du + i, &d, LANES);
+	}
+	for (; i < n; i++)
+		du[i] = u[i] > 0 ? du[i] : 0;
+}
+
 /* Convolution forward.  Tap k of the kernel looks s = K-1-k steps back; in the time-major
  * layout s steps back is s*B rows up, so each tap is one sgemm over the rows t >= s:
  *   u[t] = relu(cb + sum_k x[t-s] cw[k]) */
@@ -328,8 +361,7 @@ static void conv_forward(float *u, const float *x, const float *cw, const float 
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (T - s) * B, F, nin, 1.0f, x, nin,
 			    cw + (size_t)k * nin * F, F, 1.0f, u + (size_t)s * B * F, F);
 	}
-	for (size_t n = 0; n < rows * (size_t)F; n++)
-		u[n] = u[n] > 0 ? u[n] : 0;
+	relu_forward(u, rows * (size_t)F);
 }
 
 /* Convolution backward, du = d loss / d u on entry (overwritten):
@@ -339,8 +371,7 @@ static void conv_backward(float *gcw, float *gcb, float *du, const float *u, con
 			  int T, int B, int nin, int F, int K, const float *ones)
 {
 	size_t rows = (size_t)T * (size_t)B;
-	for (size_t n = 0; n < rows * (size_t)F; n++)
-		du[n] = u[n] > 0 ? du[n] : 0;
+	relu_backward(du, u, rows * (size_t)F);
 	column_sums(gcb, du, (int)rows, F, ones);
 	for (int k = 0; k < K; k++) {
 		int s = K - 1 - k;
