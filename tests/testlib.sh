@@ -48,3 +48,19 @@ expect() {
 store_digest() {
 	(cd "$CRA_DATA" 2>/dev/null && cat -- *.csv 2>/dev/null) | md5sum
 }
+
+# rebundle IN OUT PYTHON: rewrites a model bundle with a valid checksum after PYTHON edits
+# `meta` (a dict) and `payload` (bytes), to make bundles that are well-formed but wrong.
+rebundle() {
+	python3 - "$1" "$2" "$3" << 'PY'
+import hashlib, json, sys
+data = open(sys.argv[1], "rb").read()
+head, body = data.split(b"\n", 1)
+text, payload = body.split(b"\n", 1)
+meta = json.loads(text)
+exec(sys.argv[3])
+meta["payloads"][0]["length"] = len(payload)
+body = json.dumps(meta, separators=(",", ":"), sort_keys=True).encode() + b"\n" + payload
+open(sys.argv[2], "wb").write(b"craipto-model 1 " + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+PY
+}
