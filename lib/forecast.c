@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "feature_spec.h"
-#include "gaps.h"
 #include "train_input.h"
 #include "timefmt.h"
 
@@ -120,17 +119,17 @@ int forecast_input_load(const struct forecast_model *m, const char *symbol, cons
 			const char *db, struct candles *c, struct interval *iv,
 			struct cra_error *err)
 {
-	struct train_input in = { symbol, m->info.interval, file, NULL, NULL, db };
+	/* A file's interval is its candles' spacing (train_input guesses it), then compared. */
+	struct train_input in = { symbol, file ? NULL : m->info.interval, file, NULL, NULL, db };
 	if (!in.symbol && (!file || !strcmp(file, "-")))
 		in.symbol = m->info.symbol;
 	char name[SYMBOL_MAX + 1];
 	int r = train_input_load(&in, c, iv, name, err);
+	if (!r && file && strcmp(iv->name, m->info.interval))
+		r = cra_fail(err, EX_DATAERR, "%s: the candles are %s apart; %s was trained on %s "
+			     "candles", file, iv->name, m->path, m->info.interval);
 	if (!r)
 		r = bundle_check_series(&m->info, m->path, name, iv->name, err);
-	struct interval spacing;
-	if (!r && file && !candles_guess_interval(c, &spacing) && spacing.ms != iv->ms)
-		r = cra_fail(err, EX_DATAERR, "%s: the candles are %s apart; %s was trained on %s "
-			     "candles", file, spacing.name, m->path, iv->name);
 	if (r)
 		candles_free(c);
 	return r;
