@@ -237,12 +237,12 @@ static bool is_key(const struct upsert_job *job, const char *name, size_t len)
 	return false;
 }
 
-/* The column lists, from the CSV's header (our writers' names: [a-z_] only). */
+/* The column lists, from the CSV's header (our writers' names: [a-z0-9_] only). */
 static int column_lists(struct upsert_job *job, struct cra_error *err)
 {
 	const char *h = job->csv->text, *end = strchr(h, '\n');
 	size_t hlen = end ? (size_t)(end - h) : 0;
-	if (!hlen || strspn(h, "abcdefghijklmnopqrstuvwxyz_,") != hlen)
+	if (!hlen || strspn(h, "abcdefghijklmnopqrstuvwxyz0123456789_,") != hlen)
 		return cra_fail(err, EX_SOFTWARE, "%s: unexpected header", job->table);
 	job->cols = malloc(3 * hlen + 8);
 	job->set = malloc(6 * hlen + 64);
@@ -267,7 +267,7 @@ static int upsert_once(struct forecast_db *db, const void *arg, struct cra_error
 	snprintf(what, sizeof what, "writing to %s", job->table);
 	for (size_t i = 0, n = 0; i < job->nkey; i++)
 		n += (size_t)snprintf(keys + n, sizeof keys - n, "%s\"%s\"", i ? ", " : "", job->key[i]);
-	snprintf(sql, sizeof sql, "CREATE TEMP TABLE cra_staging (LIKE %s) ON COMMIT DROP", job->table);
+	snprintf(sql, sizeof sql, "CREATE TEMP TABLE cra_staging (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP", job->table);
 	if (db_command(db, "BEGIN", what, err) || db_command(db, sql, what, err))
 		return EX_UNAVAILABLE;
 	snprintf(sql, sizeof sql, "COPY cra_staging (%s) FROM STDIN (FORMAT csv, HEADER true)",
