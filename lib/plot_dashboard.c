@@ -437,8 +437,8 @@ static int trading_numbers(struct plot_script *b, const char *equity, const char
 	double worst = NAN, ignored;
 	if (!r && cd >= 0 && !(r = plot_table_numbers(&t, cd, NULL, 0, true, dd, err)))
 		plot_minmax(dd, n, &worst, &ignored);
-	if (!r && exists(trades))
-		r = plot_table_load(trades, &tr, err);
+	if (!r && exists(trades)) /* a simulation that never traded has a header only */
+		r = plot_table_load_header_only_ok(trades, &tr, err);
 	if (!r) {
 		ps_printf(b, "<h2>Key numbers</h2>\n<table>\n");
 		kv_row(b, "equity: start, end", "%.8g, %.8g", e[0], e[1]);
