@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t conformal_rank(size_t n, double level)
@@ -75,4 +76,57 @@ double conformal_quantile(const double *abs_resid, size_t n, double level, doubl
 		return INFINITY;
 	memcpy(work, abs_resid, n * sizeof *work);
 	return select_kth(work, n, k - 1);
+}
+
+int conformal_window_init(struct conformal_window *w, size_t cap)
+{
+	w->n = 0;
+	w->cap = cap;
+	w->sorted = malloc((cap ? cap : 1) * sizeof *w->sorted);
+	return w->sorted ? 0 : -1;
+}
+
+void conformal_window_free(struct conformal_window *w)
+{
+	free(w->sorted);
+	memset(w, 0, sizeof *w);
+}
+
+/* The first index whose value is not below v. */
+static size_t lower_bound(const struct conformal_window *w, double v)
+{
+	size_t lo = 0, hi = w->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (w->sorted[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void conformal_window_add(struct conformal_window *w, double v)
+{
+	if (w->n == w->cap)
+		return;
+	size_t i = lower_bound(w, v);
+	memmove(w->sorted + i + 1, w->sorted + i, (w->n - i) * sizeof *w->sorted);
+	w->sorted[i] = v;
+	w->n++;
+}
+
+void conformal_window_remove(struct conformal_window *w, double v)
+{
+	size_t i = lower_bound(w, v);
+	if (i == w->n || w->sorted[i] != v)
+		return;
+	memmove(w->sorted + i, w->sorted + i + 1, (w->n - i - 1) * sizeof *w->sorted);
+	w->n--;
+}
+
+double conformal_window_quantile(const struct conformal_window *w, double level)
+{
+	size_t k = conformal_rank(w->n, level);
+	return k > w->n ? INFINITY : w->sorted[k - 1];
 }

@@ -32,4 +32,22 @@ size_t conformal_min_residuals(double level);
  * small (conformal_rank > n).  O(n) on average (quickselect). */
 double conformal_quantile(const double *abs_resid, size_t n, double level, double *work);
 
+/* A sliding window of absolute residuals, kept sorted, for a walk forward that adds the
+ * newest residual and drops the oldest at each step: each change is a binary search and one
+ * memmove of at most the window, and q is then one lookup (instead of a selection over the
+ * whole window at every step). */
+struct conformal_window {
+	double *sorted;
+	size_t n, cap;
+};
+
+/* cap: the most values held at once.  0 or -1 (out of memory). */
+int conformal_window_init(struct conformal_window *w, size_t cap);
+void conformal_window_free(struct conformal_window *w);
+/* Adds v (finite; at most cap held), or removes one value equal to v (that was added). */
+void conformal_window_add(struct conformal_window *w, double v);
+void conformal_window_remove(struct conformal_window *w, double v);
+/* conformal_quantile of the values held. */
+double conformal_window_quantile(const struct conformal_window *w, double level);
+
 #endif

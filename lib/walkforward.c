@@ -367,27 +367,36 @@ static int blend(const struct steps *s, const size_t *a, struct source *src, siz
 	return 0;
 }
 
-/* Bands at the reported steps from the trailing W residuals known at each. */
+/* Bands at the reported steps from the trailing W residuals known at each: the window of
+ * |e| slides forward with the steps (both its ends only move on). */
 static int bands(const struct candles *c, const struct steps *s, const size_t *a,
 		 struct source *src, size_t W, double level, struct cra_error *err)
 {
 	size_t n = s->n;
-	double *abs_e = malloc((n ? n : 1) * sizeof *abs_e), *work = malloc((W ? W : 1) * sizeof *work);
+	double *abs_e = malloc((n ? n : 1) * sizeof *abs_e);
 	size_t *cnt = malloc((n ? n : 1) * sizeof *cnt);
-	if (!abs_e || !work || !cnt) {
+	struct conformal_window win = { 0 };
+	if (!abs_e || !cnt || conformal_window_init(&win, W)) {
 		free(abs_e);
-		free(work);
 		free(cnt);
+		conformal_window_free(&win);
 		return out_of_memory(err);
 	}
 	finite_abs(src->e, n, abs_e);
 	finite_counts(src->e, a, n, cnt);
+	size_t in_lo = 0, in_hi = 0; /* abs_e[in_lo .. in_hi) are in the window */
 	for (size_t j = 0; j < n; j++) {
+		size_t m = cnt[j], lo = m > W ? m - W : 0;
+		for (; in_lo < lo && in_lo < in_hi; in_lo++)
+			conformal_window_remove(&win, abs_e[in_lo]);
+		if (in_lo < lo) /* the window moved past all it held */
+			in_lo = in_hi = lo;
+		for (; in_hi < m; in_hi++)
+			conformal_window_add(&win, abs_e[in_hi]);
 		src->lower[j] = src->upper[j] = NAN;
 		if (!s->reported[j] || !isfinite(src->r[j]))
 			continue;
-		size_t m = cnt[j], lo = m > W ? m - W : 0;
-		double q = conformal_quantile(abs_e + lo, m - lo, level, work);
+		double q = conformal_window_quantile(&win, level);
 		double base = c->v[CF_CLOSE][s->origin[j]];
 		src->residuals = m - lo;
 		if (isfinite(q)) {
@@ -396,8 +405,8 @@ static int bands(const struct candles *c, const struct steps *s, const size_t *a
 		}
 	}
 	free(abs_e);
-	free(work);
 	free(cnt);
+	conformal_window_free(&win);
 	return 0;
 }
 
@@ -705,7 +714,7 @@ static int check_params(const struct candles *c, struct forecast_model *const *m
 		return cra_fail(err, EX_USAGE, "too many steps or horizons");
 	if (!c->n)
 		return cra_fail(err, EX_DATAERR, "no candles");
-	for (int i = 0; !p->forecast && i < p->nh; i++) {
+	for (int i = 0; !p->forecast && nmodels && i < p->nh; i++) {
 		bool any = false;
 		for (size_t m = 0; m < nmodels; m++)
 			any = any || forecast_model_horizon(models[m], p->horizons[i]) >= 0;

@@ -116,7 +116,8 @@ struct walkforward {
 	int64_t calibration_from;  /* open_time of the earliest origin walked */
 };
 
-/* Walks models[0..nmodels) (named names[]) over c.  The models must be for c's series (the
+/* Walks models[0..nmodels) (named names[]; none: the naive forecast alone, at the horizons
+ * given) over c.  The models must be for c's series (the
  * caller checks with bundle_check_series); with refit_every they end retrained on the last
  * block.  64 for parameters out of range or a horizon no model has; 65 naming the model and
  * the candle when a reported step has too little history before it (with the candles needed)

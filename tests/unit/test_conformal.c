@@ -79,5 +79,37 @@ int main(void)
 		inside += e[19] <= conformal_quantile(e, 19, 0.9, work);
 	}
 	CHECK_NEAR((double)inside / trials, 0.9, 0.008);
+
+	/* The sliding window against conformal_quantile over the same values, as a walk moves
+	 * both ends on (sometimes several at once, sometimes past everything held), with ties. */
+	static double seq[5000];
+	for (int i = 0; i < 5000; i++)
+		seq[i] = i % 10 == 0 ? 0.5 : fabs(normal());
+	struct conformal_window win;
+	CHECK_INT(conformal_window_init(&win, 300), 0);
+	size_t in_lo = 0, in_hi = 0, lo = 0, hi = 0, mismatches = 0, checked = 0;
+	while (hi < 5000) {
+		hi += 1 + (size_t)(uniform() * 3);
+		if (uniform() < 0.01) /* a jump past the whole window */
+			hi += 400, lo = hi - 50;
+		if (hi > 5000)
+			hi = 5000;
+		if (lo > hi)
+			lo = hi;
+		if (hi > lo + 300) /* both ends only move on */
+			lo = hi - 300;
+		for (; in_lo < lo && in_lo < in_hi; in_lo++)
+			conformal_window_remove(&win, seq[in_lo]);
+		if (in_lo < lo)
+			in_lo = in_hi = lo;
+		for (; in_hi < hi; in_hi++)
+			conformal_window_add(&win, seq[in_hi]);
+		for (double level = 0.6; level < 0.99; level += 0.1, checked++)
+			mismatches += conformal_window_quantile(&win, level) !=
+				      conformal_quantile(seq + lo, hi - lo, level, work);
+	}
+	CHECK_INT(mismatches, 0);
+	CHECK(checked > 1000);
+	conformal_window_free(&win);
 	return check_finish();
 }
