@@ -121,11 +121,14 @@ static void note_summary(const struct walkforward *wf, double level)
 				  t->horizon, s->steps, s->classes.accuracy, s->classes.macro_f1);
 			continue;
 		}
+		char direction[32] = "";
+		if (!t->naive)
+			snprintf(direction, sizeof direction, ", direction %.4f",
+				 s->model.directional_accuracy);
 		diag_note("%s h=%d: %zu steps, RMSE %.6g (naive %.6g, Theil's U %.4f), MAE %.6g, "
-			  "MAPE %.4f%%, direction %.4f, %g%% band coverage %.4f (mean width %.4f%%)",
-			  t->model, t->horizon, s->steps, s->model.rmse, s->naive.rmse, s->theil_u,
-			  s->model.mae, s->model.mape, s->model.directional_accuracy, 100 * level,
-			  s->coverage, 100 * s->width);
+			  "MAPE %.4f%%%s, %g%% band coverage %.4f (mean width %.4f%%)", t->model,
+			  t->horizon, s->steps, s->model.rmse, s->naive.rmse, s->theil_u, s->model.mae,
+			  s->model.mape, direction, 100 * level, s->coverage, 100 * s->width);
 		if (t->ncomp) {
 			char w[256];
 			walkforward_format_weights(t, s->mean_weight, w, sizeof w);
