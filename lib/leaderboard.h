@@ -29,9 +29,10 @@
 
 #include "error.h"
 #include "table_writer.h"
+#include "timefmt.h"
 #include "walkforward.h"
 
-#define LEADERBOARD_PERIOD_MAX 64
+#define LEADERBOARD_PERIOD_MAX (2 * TIME_BUF + 3) /* "FROM..TO", ISO times */
 #define LEADERBOARD_WEIGHTS_MAX 256
 
 struct leaderboard_row {
