@@ -154,8 +154,10 @@ static void on_progress(void *ctx, const char *what, size_t done, size_t total)
 	progress_update(&b->p, done, NULL);
 }
 
+/* The tables, the database's rows, then the leaderboard file, and only then the tables are
+ * committed: a failure anywhere leaves no table behind. */
 static void write_results(const struct settings *s, const struct walkforward *wf,
-			  const char *symbol, const char *interval)
+			  struct forecast_db *db, const char *symbol, const char *interval)
 {
 	struct cra_error err = { 0 };
 	struct leaderboard_row *rows;
@@ -163,33 +165,29 @@ static void write_results(const struct settings *s, const struct walkforward *wf
 	if (leaderboard_from_walkforward(wf, symbol, interval, s->level, &rows, &nrows, &err))
 		diag_die_error(&err);
 	struct output out, sum;
-	if (output_open(&out, s->output, s->tsv, &err))
+	bool summary = false;
+	int r = output_open(&out, s->output, s->tsv, &err);
+	if (r)
 		diag_die_error(&err);
 	walkforward_write_steps(&out.w, wf);
-	if (s->summary) {
-		if (output_open(&sum, s->summary, s->tsv, &err)) {
-			output_abort(&out);
-			diag_die_error(&err);
-		}
+	if (s->summary && !(r = output_open(&sum, s->summary, s->tsv, &err))) {
+		summary = true;
 		leaderboard_write(&sum.w, rows, nrows);
-		if (output_close(&sum, &err)) {
-			output_abort(&out);
-			diag_die_error(&err);
-		}
+	}
+	if (!r && db && !(r = forecast_db_put_leaderboard(db, rows, nrows, &err)))
+		diag_note("%zu leaderboard rows upserted into %s", nrows, forecast_db_describe(db));
+	if (!r && s->leaderboard)
+		r = leaderboard_upsert_file(s->leaderboard, rows, nrows, &err);
+	if (!r && summary)
+		r = output_close(&sum, &err);
+	else if (summary)
+		output_abort(&sum);
+	if (r) {
+		output_abort(&out);
+		diag_die_error(&err);
 	}
 	if (output_close(&out, &err))
 		diag_die_error(&err);
-	if (s->leaderboard && leaderboard_upsert_file(s->leaderboard, rows, nrows, &err))
-		diag_die_error(&err);
-	const char *db = s->db ? s->db : getenv("CRA_DB");
-	if (db && *db) {
-		struct forecast_db *fdb;
-		if (forecast_db_open(&fdb, db, &err) ||
-		    forecast_db_put_leaderboard(fdb, rows, nrows, &err))
-			diag_die_error(&err);
-		diag_note("%zu leaderboard rows upserted into %s", nrows, forecast_db_describe(fdb));
-		forecast_db_close(fdb);
-	}
 	free(rows);
 }
 
@@ -241,6 +239,11 @@ int main(int argc, char **argv)
 		mp[i] = &models[i], names[i] = name[i];
 	const struct model_info *mi = &models[0].info;
 
+	/* The database first: one that cannot be reached fails the run before the work. */
+	const char *uri = s.db ? s.db : getenv("CRA_DB");
+	struct forecast_db *db = NULL;
+	if (uri && *uri && forecast_db_open(&db, uri, &err))
+		diag_die_error(&err);
 	struct candles c;
 	struct interval iv;
 	if (forecast_input_load(&models[0], s.symbol, s.operands.n ? s.operands.items[0] : NULL,
@@ -268,7 +271,8 @@ int main(int argc, char **argv)
 	if (r)
 		diag_die_error(&err);
 	check_overlap(models, s.models.n, c.open_time[p.first], wf.calibration_from);
-	write_results(&s, &wf, symbol, iv.name);
+	write_results(&s, &wf, db, symbol, iv.name);
+	forecast_db_close(db);
 
 	char a[TIME_BUF], b[TIME_BUF];
 	time_format_iso(c.open_time[p.first], a);

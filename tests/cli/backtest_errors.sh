@@ -65,8 +65,12 @@ rebundle "$X" "$T/noparams.bundle" 'del meta["params"]'
 bt 65 "noparams.bundle: cannot retrain this model: the bundle's training parameters ('params') are incomplete" \
 	-m "$T/noparams.bundle" --refit-every 100 -c 100 "$T/SYN.csv"
 [ ! -e "$T/steps.csv" ] && [ ! -e "$T/sum.csv" ] && [ ! -e "$T/board.csv" ] || fail "a failed backtest left output behind"
+# A database that cannot be reached: 69 before any work, nothing written.
+bt 69 "cannot connect" -m "$X" --db "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1" "$T/SYN.csv"
+[ ! -e "$T/steps.csv" ] && [ ! -e "$T/sum.csv" ] && [ ! -e "$T/board.csv" ] || fail "an unreachable database left output behind"
 # A leaderboard that is not one is refused, and left as it was.
 printf 'a,b\n1,2\n' > "$T/board.csv"
 bt 65 "board.csv: not a leaderboard: no 'symbol' column" -m "$X" -c 100 "$T/SYN.csv"
 [ "$(cat "$T/board.csv")" = "$(printf 'a,b\n1,2')" ] || fail "the bad leaderboard was rewritten"
+[ ! -e "$T/steps.csv" ] && [ ! -e "$T/sum.csv" ] || fail "a refused leaderboard left the tables behind"
 echo "backtest_errors: ok"
