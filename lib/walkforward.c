@@ -183,7 +183,7 @@ static int predict_all(const struct candles *c, const struct interval *iv,
 		       struct grid *grid, struct walkforward *wf, struct cra_error *err)
 {
 	size_t *rows = malloc((hi - lo + 1) * sizeof *rows);
-	size_t *start = calloc(nmodels, sizeof *start);
+	size_t *start = calloc(nmodels ? nmodels : 1, sizeof *start);
 	if (!rows || !start) {
 		free(rows);
 		free(start);
