@@ -81,8 +81,11 @@ int train_input_load(const struct train_input *in, struct candles *c, struct int
 	if (in->interval && interval_parse(in->interval, iv))
 		return cra_fail(err, EX_USAGE, "unknown interval '%s' (1m 3m 5m 15m 30m 1h 2h 4h 6h 8h "
 				"12h 1d 3d 1w 1M)", in->interval);
-	if (in->file)
-		return load_file(in, from, to, c, iv, err);
+	if (in->file) {
+		if ((r = load_file(in, from, to, c, iv, err)))
+			candles_free(c);
+		return r;
+	}
 	if (!in->interval)
 		return cra_fail(err, EX_USAGE, "--symbol needs the interval (-i 1h)");
 	struct store *st;
@@ -95,6 +98,8 @@ int train_input_load(const struct train_input *in, struct candles *c, struct int
 		r = cra_fail(err, EX_NOINPUT, "no candles for %s %s in the %s", symbol, iv->name,
 			     store_describe(st));
 	store_close(st);
+	if (r)
+		candles_free(c);
 	return r;
 }
 
