@@ -12,26 +12,6 @@
 
 static const char *const regime_class[LSTM_REGIME_CLASSES] = { "bear", "neutral", "bull" };
 
-static const char *task_name(enum target_kind k)
-{
-	return k == TARGET_RETURN ? "return" : k == TARGET_PRICE ? "price" : "regime";
-}
-
-static int check_targets(const struct target_spec *ts, struct cra_error *err)
-{
-	if (ts->n == 0 || ts->n > BUNDLE_MAX_HORIZONS)
-		return cra_fail(err, EX_USAGE, "give 1 to %d horizons, not %zu", BUNDLE_MAX_HORIZONS, ts->n);
-	for (size_t k = 0; k < ts->n; k++) {
-		if (ts->item[k].kind == TARGET_DIRECTION)
-			return cra_fail(err, EX_USAGE, "LSTM models here forecast return:H, price:H or "
-					"regime:H, not direction:H (its sign is the return's)");
-		if (ts->item[k].kind != ts->item[0].kind)
-			return cra_fail(err, EX_USAGE, "one target kind per model, not %s and %s",
-					task_name(ts->item[0].kind), task_name(ts->item[k].kind));
-	}
-	return 0;
-}
-
 /* The network's outputs per window: one per horizon, or three classes per horizon. */
 static int outputs(enum target_kind kind, int nh)
 {
@@ -334,7 +314,7 @@ static int set_up_model(struct lstm_model *m, const struct candles *c, const str
 	m->kind = ts->item[0].kind;
 	m->spec = *job->spec;
 	snprintf(info->kind, sizeof info->kind, "%s", job->arch.conv_kernel ? CNN_LSTM_KIND : LSTM_KIND);
-	snprintf(info->task, sizeof info->task, "%s", task_name(m->kind));
+	snprintf(info->task, sizeof info->task, "%s", target_task_name(m->kind));
 	feature_spec_format(job->spec, info->features, sizeof info->features);
 	target_spec_format(ts, info->targets, sizeof info->targets);
 	info->window = job->window;
@@ -388,7 +368,7 @@ int lstm_train_job(const struct candles *c, const struct interval *iv, const str
 	memset(rep, 0, sizeof *rep);
 	memset(m, 0, sizeof *m);
 	const struct target_spec *ts = job->targets;
-	int r = check_targets(ts, err);
+	int r = target_spec_check_model(ts, "LSTM", err);
 	if (r)
 		return r;
 	if (job->window < 1 || job->window > 100000)

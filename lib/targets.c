@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bundle.h"
 #include "indicators.h"
 #include "number.h"
 
@@ -242,5 +243,32 @@ int targets_compute(const struct target_spec *ts, const struct candles *c,
 		return r;
 	}
 	feature_matrix_count_undefined(out);
+	return 0;
+}
+
+const char *target_task_name(enum target_kind kind)
+{
+	switch (kind) {
+	case TARGET_RETURN: return "return";
+	case TARGET_PRICE: return "price";
+	case TARGET_DIRECTION: return "direction";
+	case TARGET_REGIME: return "regime";
+	}
+	return "?";
+}
+
+int target_spec_check_model(const struct target_spec *ts, const char *model, struct cra_error *err)
+{
+	if (ts->n == 0 || ts->n > BUNDLE_MAX_HORIZONS)
+		return cra_fail(err, EX_USAGE, "give 1 to %d horizons, not %zu", BUNDLE_MAX_HORIZONS, ts->n);
+	for (size_t k = 0; k < ts->n; k++) {
+		if (ts->item[k].kind == TARGET_DIRECTION)
+			return cra_fail(err, EX_USAGE, "%s models here forecast return:H, price:H or "
+					"regime:H, not direction:H (its sign is the return's)", model);
+		if (ts->item[k].kind != ts->item[0].kind)
+			return cra_fail(err, EX_USAGE, "one target kind per model, not %s and %s",
+					target_task_name(ts->item[0].kind),
+					target_task_name(ts->item[k].kind));
+	}
 	return 0;
 }

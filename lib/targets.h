@@ -67,6 +67,15 @@ int target_spec_add(struct target_spec *ts, const char *text, const struct inter
 /* Canonical text into buf, snprintf-style (returns the full length). */
 size_t target_spec_format(const struct target_spec *ts, char *buf, size_t size);
 
+/* The task a model of this target kind learns, as bundles record it: "return", "price",
+ * "direction", "regime". */
+const char *target_task_name(enum target_kind kind);
+
+/* Checks a target specification for one model (model names it in messages, "XGBoost"):
+ * 1 to BUNDLE_MAX_HORIZONS (bundle.h) targets, all of one kind, and not direction:H (a return model
+ * answers it).  64 otherwise. */
+int target_spec_check_model(const struct target_spec *ts, const char *model, struct cra_error *err);
+
 /* Candles needed for a target to be defined on at least one row. */
 size_t target_min_rows(const struct target *t);
 

@@ -11,30 +11,10 @@
 #include "dataset.h"
 #include "xgb_bundle.h"
 
-static const char *task_name(enum target_kind k)
-{
-	return k == TARGET_RETURN ? "return" : k == TARGET_PRICE ? "price" : "regime";
-}
-
 /* A target value as XGBoost's label: regimes -1, 0, 1 become classes 0, 1, 2. */
 static float label_of(enum target_kind kind, double y)
 {
 	return (float)(kind == TARGET_REGIME ? y + 1 : y);
-}
-
-static int check_targets(const struct target_spec *ts, struct cra_error *err)
-{
-	if (ts->n == 0 || ts->n > BUNDLE_MAX_HORIZONS)
-		return cra_fail(err, EX_USAGE, "give 1 to %d horizons, not %zu", BUNDLE_MAX_HORIZONS, ts->n);
-	for (size_t k = 0; k < ts->n; k++) {
-		if (ts->item[k].kind == TARGET_DIRECTION)
-			return cra_fail(err, EX_USAGE, "XGBoost models here forecast return:H, price:H or "
-					"regime:H, not direction:H (its sign is the return's)");
-		if (ts->item[k].kind != ts->item[0].kind)
-			return cra_fail(err, EX_USAGE, "one target kind per model, not %s and %s",
-					task_name(ts->item[0].kind), task_name(ts->item[k].kind));
-	}
-	return 0;
 }
 
 struct round_ctx {
@@ -135,7 +115,7 @@ static int describe(struct bundle *b, const struct candles *c, const struct data
 	struct model_info info;
 	memset(&info, 0, sizeof info);
 	snprintf(info.kind, sizeof info.kind, "%s", XGB_KIND);
-	snprintf(info.task, sizeof info.task, "%s", task_name(rep->kind));
+	snprintf(info.task, sizeof info.task, "%s", target_task_name(rep->kind));
 	feature_spec_format(job->spec, info.features, sizeof info.features);
 	target_spec_format(job->targets, info.targets, sizeof info.targets);
 	info.window = 1;
@@ -190,7 +170,7 @@ int xgb_train_job(const struct candles *c, const struct interval *iv, const stru
 {
 	memset(rep, 0, sizeof *rep);
 	const struct target_spec *ts = job->targets;
-	int r = check_targets(ts, err);
+	int r = target_spec_check_model(ts, "XGBoost", err);
 	if (r)
 		return r;
 	rep->kind = ts->item[0].kind;
