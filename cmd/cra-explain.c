@@ -15,6 +15,7 @@
 #include "output.h"
 #include "shap.h"
 #include "store.h"
+#include "targets.h"
 #include "timefmt.h"
 #include "xgb_bundle.h"
 
@@ -92,7 +93,7 @@ static void pick_classes(const struct settings *s, const struct xgb_bundle *xb, 
 	if (!xb->nclass)
 		opt_usage_error("--class: %s is a %s model, it has no classes", s->model, xb->info.task);
 	for (int k = 0; k < xb->nclass; k++)
-		if (!strcmp(s->class_name, xgb_regime_class[k])) {
+		if (!strcmp(s->class_name, regime_class_name[k])) {
 			*first = *last = k;
 			return;
 		}
@@ -117,7 +118,7 @@ static void write_rows(struct table_writer *w, const struct xgb_bundle *xb,
 			const double *row = &phi[(i * g + (size_t)k) * width];
 			tw_int(w, c->open_time[in->rows[i]]);
 			if (xb->nclass)
-				tw_str(w, xgb_regime_class[k]);
+				tw_str(w, regime_class_name[k]);
 			tw_double(w, margin[i * g + (size_t)k]);
 			tw_double(w, row[xb->ncols]);
 			for (size_t j = 0; j < xb->ncols; j++)
@@ -144,7 +145,7 @@ static void write_summary(struct table_writer *w, const struct xgb_bundle *xb,
 		shap_summary(phi + (size_t)k * width, in->n, g * width, xb->ncols, imp);
 		for (size_t j = 0; j < xb->ncols; j++) {
 			if (xb->nclass)
-				tw_str(w, xgb_regime_class[k]);
+				tw_str(w, regime_class_name[k]);
 			tw_str(w, xb->columns[imp[j].feature]);
 			tw_double(w, imp[j].mean_abs);
 			tw_double(w, imp[j].mean);

@@ -10,7 +10,6 @@
 #include "feature_matrix.h"
 #include "lstm_format.h"
 
-static const char *const regime_class[LSTM_REGIME_CLASSES] = { "bear", "neutral", "bull" };
 
 /* The network's outputs per window: one per horizon, or three classes per horizon. */
 static int outputs(enum target_kind kind, int nh)
@@ -233,7 +232,7 @@ static int describe(struct bundle *b, const struct lstm_model *m, const struct d
 	if (m->kind == TARGET_REGIME) {
 		json_t *cl = json_array();
 		for (int k = 0; k < LSTM_REGIME_CLASSES; k++)
-			json_array_append_new(cl, json_string(regime_class[k]));
+			json_array_append_new(cl, json_string(regime_class_name[k]));
 		json_object_set_new(b->meta, "classes", cl);
 	}
 	json_t *scaler = json_pack("{s:s, s:o, s:o}", "kind", "standard", "mean",
@@ -460,7 +459,7 @@ void lstm_report_write(struct table_writer *w, const struct lstm_report *rep)
 	for (int k = 0; k < rep->nh; k++) {
 		const struct lstm_horizon_report *h = &rep->h[k];
 		if (rep->kind == TARGET_REGIME)
-			metrics_report_classes(w, h->horizon, &h->cmodel, &h->cnaive, regime_class);
+			metrics_report_classes(w, h->horizon, &h->cmodel, &h->cnaive, regime_class_name);
 		else
 			metrics_report_regression(w, h->horizon, &h->model, &h->naive);
 	}

@@ -272,3 +272,5 @@ int target_spec_check_model(const struct target_spec *ts, const char *model, str
 	}
 	return 0;
 }
+
+const char *const regime_class_name[3] = { "bear", "neutral", "bull" };

@@ -43,6 +43,9 @@ enum target_kind { TARGET_RETURN, TARGET_PRICE, TARGET_DIRECTION, TARGET_REGIME 
 #define REGIME_NEUTRAL 0
 #define REGIME_BULL 1
 
+/* The classes' names, indexed by class = regime + 1 (how the models number them). */
+extern const char *const regime_class_name[3];
+
 struct target {
 	enum target_kind kind;
 	int horizon;  /* candles ahead */

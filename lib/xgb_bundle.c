@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const xgb_regime_class[XGB_REGIME_CLASSES] = { "bear", "neutral", "bull" };
 
 static void payload_name(int horizon, char *buf, size_t size)
 {

@@ -24,7 +24,6 @@
 
 #define XGB_KIND "xgb"
 #define XGB_REGIME_CLASSES 3
-extern const char *const xgb_regime_class[XGB_REGIME_CLASSES]; /* "bear", "neutral", "bull" */
 
 struct xgb_bundle {
 	struct bundle b;

@@ -140,7 +140,7 @@ static int describe(struct bundle *b, const struct candles *c, const struct data
 	if (rep->kind == TARGET_REGIME) {
 		json_t *cl = json_array();
 		for (int k = 0; k < XGB_REGIME_CLASSES; k++)
-			json_array_append_new(cl, json_string(xgb_regime_class[k]));
+			json_array_append_new(cl, json_string(regime_class_name[k]));
 		json_object_set_new(b->meta, "classes", cl);
 	}
 	json_object_set_new(b->meta, "scaler", json_pack("{s:s}", "kind", "none"));
@@ -269,7 +269,7 @@ void xgb_report_write(struct table_writer *w, const struct xgb_report *rep)
 	for (int k = 0; k < rep->nh; k++) {
 		const struct xgb_horizon_report *h = &rep->h[k];
 		if (rep->kind == TARGET_REGIME)
-			metrics_report_classes(w, h->horizon, &h->cmodel, &h->cnaive, xgb_regime_class);
+			metrics_report_classes(w, h->horizon, &h->cmodel, &h->cnaive, regime_class_name);
 		else
 			metrics_report_regression(w, h->horizon, &h->model, &h->naive);
 	}
