@@ -18,6 +18,8 @@ tail -n 6001 "$SHARED_DATA/ETHUSDT.csv" | sed '1i open_time,open,high,low,close,
 # Another host holds ETHUSDT's lock (the key the pipeline derives from symbol and interval).
 key=$((16#$(printf '%s' "craipto:ETHUSDT:1h" | md5sum | cut -c1-8)))
 coproc HOLDER { "$PG_CLUSTER_BIN/psql" -qAtX "$CRA_DB"; }
+# bash unsets HOLDER and HOLDER_PID as soon as it reaps the coprocess: keep our own copies.
+holder_pid=$HOLDER_PID holder_in=${HOLDER[1]}
 echo "SELECT pg_advisory_lock($key);" >&"${HOLDER[1]}"
 read -r -t 20 got <&"${HOLDER[0]}"
 [ "$got" = "" ] || [ "$got" = t ] || fail "holder could not take the lock: $got"
@@ -33,8 +35,8 @@ grep -q '^BTCUSDT,1h,6001,' "$T/out.txt" || fail "the PostgreSQL store's summary
 [ ! -e "$T/data/BTCUSDT-1h.csv" ] || fail "candles went to the CSV store, not PostgreSQL"
 
 # Released: the next run takes ETHUSDT.
-exec {HOLDER[1]}>&-
-wait "$HOLDER_PID" 2>/dev/null
+exec {holder_in}>&-
+wait "$holder_pid" 2>/dev/null
 PATH="$PG_CLUSTER_BIN:$PATH" "$pipeline" ETHUSDT > /dev/null 2> "$T/log2" || { cat "$T/log2"; fail "second run"; }
 grep -q '^cra-pipeline: train xgb ETHUSDT: ok' "$T/log2" || { cat "$T/log2"; fail "ETHUSDT not done once released"; }
 echo "pipeline_pg: ok"
