@@ -103,7 +103,7 @@ static int map_header(const struct table_reader *tr, struct candle_columns *map,
 			return cra_fail(err, EX_DATAERR, "%s:1: no '%s' column in the header",
 					table_name(tr), candle_field_name[f]);
 	}
-	return 0;
+	return candles_columns_unique(tr, map, err);
 }
 
 static void binance_dump_map(struct candle_columns *map)

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "number.h"
 #include "timefmt.h"
@@ -22,7 +23,29 @@ int candles_columns_from_header(const struct table_reader *tr, struct candle_col
 			return cra_fail(err, EX_DATAERR, "%s:1: no '%s' column in the header",
 					table_name(tr), candle_field_name[f]);
 	}
+	return candles_columns_unique(tr, map, err);
+}
+
+/* 0, or 65 when another column of the header has column c's name. */
+static int column_named_once(const struct table_reader *tr, int c, struct cra_error *err)
+{
+	const char *name = table_column_name(tr, (size_t)c);
+	for (size_t i = 0; c >= 0 && i < table_ncols(tr); i++)
+		if (i != (size_t)c && !strcasecmp(table_column_name(tr, i), name))
+			return cra_fail(err, EX_DATAERR, "%s:1: the header names column '%s' twice "
+					"(columns %d and %zu)", table_name(tr), name,
+					(c < (int)i ? c : (int)i) + 1, (c < (int)i ? i : (size_t)c) + 1);
 	return 0;
+}
+
+int candles_columns_unique(const struct table_reader *tr, const struct candle_columns *map,
+			   struct cra_error *err)
+{
+	int r = column_named_once(tr, map->time_col, err);
+	for (int f = 0; !r && f < CANDLE_NFIELDS; f++)
+		if (map->col[f] >= 0)
+			r = column_named_once(tr, map->col[f], err);
+	return r;
 }
 
 /* Reads a time cell in the given encoding; returns NULL or the reason it is unreadable. */
@@ -76,17 +99,45 @@ static void reverse_rows(struct candles *c)
 	}
 }
 
+/* The first 40 bytes of a cell for a message, bytes that are not printable ASCII shown as
+ * \xNN: binary garbage and NUL bytes would otherwise cut the message short or garble the
+ * terminal.  out holds at least 4 * 40 + 1 bytes. */
+static const char *shown_cell(const char *s, size_t len, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t w = 0;
+	for (size_t i = 0; i < len && i < 40; i++) {
+		unsigned char b = (unsigned char)s[i];
+		if (b >= 0x20 && b < 0x7f) {
+			out[w++] = (char)b;
+		} else {
+			out[w++] = '\\', out[w++] = 'x';
+			out[w++] = hex[b >> 4], out[w++] = hex[b & 15];
+		}
+	}
+	out[w] = '\0';
+	return out;
+}
+
 int candles_parse_record(const struct table_reader *tr, const struct candle_columns *map,
 			 unsigned optional_mask, int64_t *open_time, double *v, struct cra_error *err)
 {
 	const char *problem = NULL, *field = NULL, *cell = NULL;
 	size_t cell_len = 0, len;
+	/* More cells than the header names: a stray delimiter (a decimal comma, a thousands
+	 * separator) has shifted the row, and its values may have moved one column over. */
+	if (table_ncols(tr) && table_nfields(tr) > table_ncols(tr))
+		return cra_fail(err, EX_DATAERR, "%s:%zu: %zu fields, but the header names %zu "
+				"(a stray delimiter?)", table_name(tr), table_line(tr),
+				table_nfields(tr), table_ncols(tr));
 	const char *s = table_field(tr, (size_t)map->time_col, &len);
 	*open_time = 0;
 	if (!s) {
 		field = "open_time", problem = "is missing (too few fields in the row)";
 	} else if ((problem = parse_time(s, len, map->time_encoding, open_time))) {
 		field = "open_time", cell = s, cell_len = len;
+	} else if (*open_time < 0) {
+		field = "open_time", problem = "is before 1970 (a negative time)";
 	}
 	for (int f = 0; !problem && f < CANDLE_NFIELDS; f++) {
 		v[f] = NAN;
@@ -108,10 +159,10 @@ int candles_parse_record(const struct table_reader *tr, const struct candle_colu
 	}
 	if (!problem)
 		return 0;
+	char shown[4 * 40 + 1];
 	if (cell)
-		return cra_fail(err, EX_DATAERR, "%s:%zu: field '%s': %s, got '%.*s'", table_name(tr),
-				table_line(tr), field, problem, (int)(cell_len > 40 ? 40 : cell_len),
-				cell);
+		return cra_fail(err, EX_DATAERR, "%s:%zu: field '%s': %s, got '%s'", table_name(tr),
+				table_line(tr), field, problem, shown_cell(cell, cell_len, shown));
 	return cra_fail(err, EX_DATAERR, "%s:%zu: field '%s' %s", table_name(tr), table_line(tr),
 			field, problem);
 }

@@ -33,6 +33,11 @@ struct candle_columns {
 int candles_columns_from_header(const struct table_reader *tr, struct candle_columns *map,
 				struct cra_error *err);
 
+/* Fails (65) when the header names a mapped column twice: which of the two holds the close
+ * would be a guess (an export that was pasted together, a join gone wrong). */
+int candles_columns_unique(const struct table_reader *tr, const struct candle_columns *map,
+			   struct cra_error *err);
+
 #define CANDLE_SKIP_REASONS 6
 struct candle_read_report {
 	size_t rows;                 /* data rows read */
