@@ -91,6 +91,22 @@ static void list_models(char names[][64], int n, char *buf, size_t size)
 		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", names[i]);
 }
 
+/* Values that no forecaster writes: a band upside down (every rule would read it backwards)
+ * or a probability outside [0, 1].  0, or 65 naming the line and field. */
+static int row_problem(const struct table_reader *tr, const struct raw_rows *raw, size_t i,
+		       struct cra_error *err)
+{
+	if (raw->v[V_LOWER][i] > raw->v[V_UPPER][i])
+		return cra_fail(err, EX_DATAERR, "%s:%zu: field 'lower' (%g) is above 'upper' (%g)",
+				table_name(tr), table_line(tr), raw->v[V_LOWER][i], raw->v[V_UPPER][i]);
+	for (int k = V_BULL; k <= V_BEAR; k++)
+		if (raw->v[k][i] < 0 || raw->v[k][i] > 1)
+			return cra_fail(err, EX_DATAERR, "%s:%zu: field '%s' is not a probability, "
+					"got %g", table_name(tr), table_line(tr), value_name[k],
+					raw->v[k][i]);
+	return 0;
+}
+
 static int read_rows(struct table_reader *tr, unsigned need, struct raw_rows *raw,
 		     char names[][64], int *nnames, struct cra_error *err)
 {
@@ -107,7 +123,7 @@ static int read_rows(struct table_reader *tr, unsigned need, struct raw_rows *ra
 				return cra_fail(err, EX_DATAERR, "%s:1: no '%s' column in the header, "
 						"and the rule needs it", table_name(tr),
 						value_name[needs[q].value[k]]);
-	int more;
+	int more, r;
 	while ((more = table_next(tr, err)) == 1) {
 		if (raw->n == raw->cap && raw_grow(raw))
 			return cra_fail(err, EX_OSERR, "out of memory reading %s", table_name(tr));
@@ -153,6 +169,8 @@ static int read_rows(struct table_reader *tr, unsigned need, struct raw_rows *ra
 				BAD(value_name[k], "expected a finite number or an empty cell");
 		}
 #undef BAD
+		if ((r = row_problem(tr, raw, i, err)))
+			return r;
 		raw->n++;
 	}
 	return more < 0 ? -more : 0;
