@@ -14,6 +14,7 @@
 #include "plot.h"
 #include "plot_dashboard.h"
 #include "plot_gnuplot.h"
+#include "symbol.h"
 #include "timefmt.h"
 
 static const struct program_info info = {
@@ -65,6 +66,21 @@ struct scoped_option {
 	bool given;
 	const char *kinds; /* space-separated, with a space at each end */
 };
+
+/* --symbol, one symbol or (dashboard) SYMBOL,...: each checked before it reaches the store's
+ * file names or SQL, and so that a typo is a usage error rather than "no rows". */
+static void check_symbols(const char *list)
+{
+	char sym[64];
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+		snprintf(sym, sizeof sym, "%.*s", (int)len, p);
+		if (len >= sizeof sym || !symbol_valid(sym))
+			opt_usage_error("invalid symbol '%.40s': symbols are 2 to 20 capital letters or "
+					"digits", sym);
+		p += len + (p[len] == ',');
+	}
+}
 
 static void check_scope(const char *kind, const struct scoped_option *so, size_t n)
 {
@@ -221,6 +237,7 @@ int main(int argc, char **argv)
 		{ "term", s.term != NULL, " candles forecast backtest leaderboard drift shap equity regime " },
 	};
 	check_scope(kind_name, scope, sizeof scope / sizeof scope[0]);
+	check_symbols(s.symbol);
 
 	struct cra_error err = { 0 };
 	static struct plot_request req;

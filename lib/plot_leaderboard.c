@@ -71,6 +71,11 @@ int plot_leaderboard(const struct plot_request *req, struct plot_script *s, stru
 		r = plot_table_numbers(&t, col[C_RMSE], NULL, 0, false, v + n, err);
 	if (!r)
 		r = plot_table_numbers(&t, col[C_MAE], NULL, 0, false, v + 2 * n, err);
+	/* An error measure below zero is no backtest's: a hand-edited or corrupted table. */
+	for (size_t i = 0; !r && i < n; i++)
+		if (v[n + i] < 0 || v[2 * n + i] < 0)
+			r = plot_table_fail(&t, i, err, "field '%s' is negative",
+					    v[n + i] < 0 ? "rmse" : "mae");
 	/* Panels in order of first appearance; first[p] is the first row of panel p. */
 	for (size_t i = 0; !r && i < n; i++) {
 		panel[i] = SIZE_MAX;

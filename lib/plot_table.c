@@ -124,6 +124,11 @@ int plot_table_need(const struct plot_table *t, const char *name, const char *wh
 	if (*col < 0)
 		return cra_fail(err, EX_DATAERR, "%s:1: no '%s' column in the header (expected %s)",
 				t->name, name, why);
+	/* A column named twice: which one to draw would be a guess. */
+	for (size_t j = (size_t)*col + 1; j < t->ncols; j++)
+		if (!strcasecmp(t->col_name[j], name))
+			return cra_fail(err, EX_DATAERR, "%s:1: the header names column '%s' twice "
+					"(columns %d and %zu)", t->name, name, *col + 1, j + 1);
 	return 0;
 }
 
