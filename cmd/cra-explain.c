@@ -3,6 +3,7 @@
  *
  * Loads the bundle (lib/xgb_bundle.h), rebuilds the model's features from the candles (the
  * store's series the model was trained on, or a file), and writes one table. */
+#include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "output.h"
 #include "shap.h"
 #include "store.h"
+#include "symbol.h"
 #include "targets.h"
 #include "timefmt.h"
 #include "xgb_bundle.h"
@@ -52,8 +54,23 @@ static int64_t parse_time_option(const char *name, const char *text, int64_t non
 	return t;
 }
 
-/* The candles: FILE, checked against the model's interval, or the model's series in the
- * store, up to --to (features at t use candles up to t only). */
+/* A FILE named like a series (ETHUSDT-1h.csv, as cra-predict and cra-backtest read the name:
+ * up to the first '.' or '-') must be the model's series: explaining a BTCUSDT model on
+ * ETHUSDT candles answers a question nobody asked. */
+static void check_file_series(const struct settings *s, const struct xgb_bundle *xb,
+			      const struct interval *iv)
+{
+	char copy[4096], *base;
+	snprintf(copy, sizeof copy, "%s", s->operands.items[0]);
+	base = basename(copy);
+	base[strcspn(base, ".-")] = '\0';
+	struct cra_error err = { 0 };
+	if (symbol_valid(base) && bundle_check_series(&xb->info, s->model, base, iv->name, &err))
+		diag_die_error(&err);
+}
+
+/* The candles: FILE, checked against the model's series and interval, or the model's series
+ * in the store, up to --to (features at t use candles up to t only). */
 static void load_candles(const struct settings *s, const struct xgb_bundle *xb, int64_t to,
 			 struct candles *c, struct interval *iv)
 {
@@ -61,6 +78,7 @@ static void load_candles(const struct settings *s, const struct xgb_bundle *xb, 
 	if (interval_parse(xb->info.interval, iv))
 		diag_die(EX_DATAERR, "%s: unknown interval '%s'", s->model, xb->info.interval);
 	if (s->operands.n) {
+		check_file_series(s, xb, iv);
 		if (candles_load(s->operands.items[0], c, &err))
 			diag_die_error(&err);
 		struct interval guessed;
