@@ -108,6 +108,18 @@ static int64_t parse_time_option(const char *name, const char *text)
 	return t;
 }
 
+/* Dies of an error about the candles as a whole ("too few candles"), naming where they came
+ * from: with several files in a pipeline, "too few candles" alone does not say which. */
+static void die_on_candles(const struct settings *s, struct cra_error *err)
+{
+	if (s->symbol)
+		cra_error_prefix(err, "%s %s: ", s->symbol, s->interval);
+	else
+		cra_error_prefix(err, "%s: ", s->operands.n && strcmp(s->operands.items[0], "-")
+						    ? s->operands.items[0] : "<stdin>");
+	diag_die_error(err);
+}
+
 static void load_candles(const struct settings *s, const struct feature_spec *spec,
 			 int64_t from, int64_t to, struct candles *c)
 {
@@ -285,7 +297,7 @@ int main(int argc, char **argv)
 	if (!parts)
 		diag_die(EX_OSERR, "out of memory");
 	if (features_compute(&spec, &c, iv, &parts[nparts++], &err))
-		diag_die_error(&err);
+		die_on_candles(&s, &err);
 	size_t first_row = s.drop_warmup ? parts[0].warmup : 0;
 	for (size_t i = 0; i < s.joins.n; i++) {
 		struct exo_series x;
@@ -295,7 +307,7 @@ int main(int argc, char **argv)
 		exo_free(&x);
 	}
 	if (ts.n && targets_compute(&ts, &c, iv, &parts[nparts++], &err))
-		diag_die_error(&err);
+		die_on_candles(&s, &err);
 
 	write_table(&s, &c, parts, nparts, first_row, from, to);
 
