@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "interval.h"
 #include "sha256.h"
+#include "symbol.h"
 #include "version.h"
 
 #define MAGIC "craipto-model"
@@ -281,6 +283,14 @@ int bundle_get_info(const struct bundle *b, const char *path, struct model_info 
 	    (r = get_int(m, path, "rows", &info->rows, err)))
 		return r;
 	info->window = (int)window;
+	/* The series is checked here, as a bundle's own fault (65): it goes on to name the
+	 * store's files and SQL rows, and there an invalid one would read as a usage error. */
+	struct interval iv;
+	if (!symbol_valid(info->symbol))
+		return cra_fail(err, EX_DATAERR, "%s: the bundle's 'symbol' is missing or malformed", path);
+	if (interval_parse(info->interval, &iv))
+		return cra_fail(err, EX_DATAERR, "%s: the bundle's 'interval' is missing or malformed",
+				path);
 	json_t *h = json_object_get(m, "horizons");
 	if (!json_is_array(h) || json_array_size(h) == 0 || json_array_size(h) > BUNDLE_MAX_HORIZONS)
 		return cra_fail(err, EX_DATAERR, "%s: the bundle's 'horizons' is missing or malformed", path);
