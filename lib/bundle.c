@@ -153,6 +153,24 @@ static int read_file(const char *path, unsigned char **data, size_t *len, struct
 	return 0;
 }
 
+/* The payload bytes the metadata's list names, or -1 when a length is not a whole number
+ * >= 0 or they add up past any file: lengths that wrap round (5 and -5) must not pass for the
+ * bytes there are. */
+static int64_t payload_bytes(const json_t *list)
+{
+	int64_t need = 0;
+	size_t i;
+	const json_t *item;
+	json_array_foreach(list, i, item) {
+		const json_t *len = json_object_get(item, "length");
+		if (!json_is_integer(len) || json_integer_value(len) < 0 ||
+		    json_integer_value(len) > INT64_MAX - need)
+			return -1;
+		need += json_integer_value(len);
+	}
+	return need;
+}
+
 int bundle_load(struct bundle *b, const char *path, struct cra_error *err)
 {
 	b->meta = NULL;
@@ -184,18 +202,20 @@ int bundle_load(struct bundle *b, const char *path, struct cra_error *err)
 	json_error_t jerr;
 	json_t *meta = meta_end ? json_loadb(body, (size_t)(meta_end - body), 0, &jerr) : NULL;
 	json_t *list = meta ? json_object_get(meta, "payloads") : NULL;
-	size_t need = 0, i;
+	int64_t need = payload_bytes(list);
+	size_t have = meta_end ? body_len - (size_t)(meta_end + 1 - body) : 0, i;
 	json_t *item;
-	if (list)
-		json_array_foreach(list, i, item)
-			need += (size_t)json_integer_value(json_object_get(item, "length"));
-	size_t have = meta_end ? body_len - (size_t)(meta_end + 1 - body) : 0;
-	if (meta && json_is_array(list) && have < need) {
+	if (meta && json_is_array(list) && need < 0) {
+		json_decref(meta);
+		free(data);
+		return cra_fail(err, EX_DATAERR, "%s: malformed payload list", path);
+	}
+	if (meta && json_is_array(list) && have < (size_t)need) {
 		json_decref(meta);
 		free(data);
 		return cra_fail(err, EX_DATAERR, "%s: truncated: %zu payload bytes of %zu", path, have, need);
 	}
-	if (strcmp(want, hex) || !meta || !json_is_array(list) || have != need) {
+	if (strcmp(want, hex) || !meta || !json_is_array(list) || have != (size_t)need) {
 		json_decref(meta);
 		free(data);
 		return cra_fail(err, EX_DATAERR, "%s: corrupted (checksum mismatch): the bundle was "

@@ -1,6 +1,7 @@
 /* Model bundles: round trip, determinism, and every way a file can be damaged. */
 #include "bundle.h"
 #include "check.h"
+#include "sha256.h"
 #include "testfiles.h"
 #include "version.h"
 
@@ -106,6 +107,18 @@ int main(void)
 	fclose(f);
 	CHECK_INT(bundle_load(&back, damaged, &err), EX_DATAERR);
 	CHECK(strstr(err.msg, "not a craipto model bundle"));
+	/* Payload lengths that add up to the bytes there are (none) without being lengths, under
+	 * a valid checksum: refused before anything is read past the end of the file (found by
+	 * tests/fuzz/fuzz_bundle; AddressSanitizer saw the read). */
+	const char *body = "{\"payloads\":[{\"length\":64,\"name\":\"a\"},"
+			   "{\"length\":-64,\"name\":\"b\"}]}\n";
+	char hex[SHA256_HEX];
+	sha256_hex(body, strlen(body), hex);
+	f = fopen(damaged, "wb");
+	fprintf(f, "craipto-model 1 %s\n%s", hex, body);
+	fclose(f);
+	CHECK_INT(bundle_load(&back, damaged, &err), EX_DATAERR);
+	CHECK(strstr(err.msg, "malformed payload list"));
 	CHECK_INT(bundle_load(&back, "/nonexistent.bundle", &err), EX_NOINPUT);
 	free(bytes);
 
