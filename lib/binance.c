@@ -290,14 +290,13 @@ static long retry_after_s(const struct http_response *r)
 
 /* --- the one request path ----------------------------------------------------------- */
 
-/* What a body that is not the JSON we wanted looks like, for messages. */
-static void describe_body(const struct http_response *r, char *out, size_t size)
+void binance_describe_body(const char *body, size_t len, char *out, size_t size)
 {
-	if (r->len == 0) {
+	if (len == 0) {
 		snprintf(out, size, "an empty body");
 		return;
 	}
-	const char *title = strcasestr(r->body, "<title>");
+	const char *title = strcasestr(body, "<title>");
 	if (title) {
 		title += 7;
 		const char *end = strcasestr(title, "</title>");
@@ -307,11 +306,17 @@ static void describe_body(const struct http_response *r, char *out, size_t size)
 		snprintf(out, size, "an HTML page \"%.*s\"", n, title);
 		return;
 	}
-	if (strcasestr(r->body, "<html") || strcasestr(r->body, "<!doctype")) {
+	if (strcasestr(body, "<html") || strcasestr(body, "<!doctype")) {
 		snprintf(out, size, "an HTML page");
 		return;
 	}
-	snprintf(out, size, "%zu bytes that are not complete JSON", r->len);
+	snprintf(out, size, "%zu bytes that are not complete JSON", len);
+}
+
+/* What a body that is not the JSON we wanted looks like, for messages. */
+static void describe_body(const struct http_response *r, char *out, size_t size)
+{
+	binance_describe_body(r->body, r->len, out, size);
 }
 
 /* {"code": -1121, "msg": "Invalid symbol."} -> true with code and msg. */
@@ -332,6 +337,18 @@ static int api_error_status(long code)
 	/* -11xx: something in the request (unknown symbol, bad interval, bad parameter) - the
 	 * user's to fix.  Anything else is the exchange's business. */
 	return code <= -1100 && code > -1200 ? EX_USAGE : EX_UNAVAILABLE;
+}
+
+int binance_parse_api_error(const char *json, size_t len, struct cra_error *err)
+{
+	json_error_t jerr;
+	json_t *j = json_loadb(json, len, 0, &jerr);
+	long code = 0;
+	const char *msg = NULL;
+	int status = api_error(j, &code, &msg)
+		? cra_fail(err, api_error_status(code), "Binance error %ld: %s", code, msg) : 0;
+	json_decref(j);
+	return status;
 }
 
 /* GET base + path_query; on success *out holds JSON of the wanted type (JSON_ARRAY or
@@ -501,6 +518,24 @@ static int load_json(const char *text, size_t len, json_type want, json_t **out,
 
 /* --- server time ------------------------------------------------------------------------ */
 
+/* {"serverTime": 1499827319559} -> true with the time. */
+static bool server_time_of(const json_t *j, int64_t *t)
+{
+	return json_ms(json_object_get(j, "serverTime"), t) && *t > 0;
+}
+
+int binance_parse_server_time(const char *json, size_t len, int64_t *server_ms,
+			      struct cra_error *err)
+{
+	json_t *j;
+	int r = load_json(json, len, JSON_OBJECT, &j, err);
+	if (r)
+		return r;
+	bool ok = server_time_of(j, server_ms);
+	json_decref(j);
+	return ok ? 0 : cra_fail(err, EX_DATAERR, "no serverTime in the answer");
+}
+
 int binance_server_time(struct binance *b, int64_t *server_ms, struct cra_error *err)
 {
 	json_t *j;
@@ -509,7 +544,7 @@ int binance_server_time(struct binance *b, int64_t *server_ms, struct cra_error 
 	if (r)
 		return r;
 	int64_t t1 = mono_ms(), t;
-	bool ok = json_ms(json_object_get(j, "serverTime"), &t) && t > 0;
+	bool ok = server_time_of(j, &t);
 	json_decref(j);
 	if (!ok)
 		return cra_fail(err, EX_DATAERR, "%s: /api/v3/time: no serverTime in the answer",

@@ -173,6 +173,16 @@ int binance_download_funding(struct binance *b, const char *symbol, int64_t star
 					 struct cra_error *err),
 			     void *ctx, size_t *total, struct cra_error *err);
 
+/* Parsers of the bodies the exchange answers with, exposed for tests: the serverTime of
+ * GET /api/v3/time (65 when it has none); an error the API explains ({"code": -1121,
+ * "msg": "Invalid symbol."}: 0 when the body is not one, else the status it is reported with,
+ * 64 or 69, and Binance's message in err); what a body that is not JSON looks like, for
+ * messages ("an HTML page \"503 Service Temporarily Unavailable\"", body NUL-terminated). */
+int binance_parse_server_time(const char *json, size_t len, int64_t *server_ms,
+			      struct cra_error *err);
+int binance_parse_api_error(const char *json, size_t len, struct cra_error *err);
+void binance_describe_body(const char *body, size_t len, char *out, size_t size);
+
 /* Parsers for the three ticker/funding bodies, exposed for tests. */
 int binance_parse_prices(const char *json, size_t len, struct price_tick **out, size_t *n,
 			 struct cra_error *err);

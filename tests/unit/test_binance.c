@@ -239,6 +239,46 @@ static void test_parse_tickers(void)
 	CHECK_INT(binance_parse_funding(backwards, strlen(backwards), &f, &n, &err), EX_DATAERR);
 }
 
+/* The bodies the request path judges: the server's clock, an explained error, a page that is
+ * not JSON. */
+static void test_parse_answers(void)
+{
+	struct cra_error err = { 0 };
+	int64_t t = 0;
+	const char *time_ok = "{\"serverTime\":1499827319559}";
+	CHECK_INT(binance_parse_server_time(time_ok, strlen(time_ok), &t, &err), 0);
+	CHECK_INT(t, 1499827319559LL);
+	const char *time_str = "{\"serverTime\":\"1499827319559\"}";
+	CHECK_INT(binance_parse_server_time(time_str, strlen(time_str), &t, &err), 0);
+	const char *time_zero = "{\"serverTime\":0}", *time_none = "{\"time\":1}", *time_arr = "[1]";
+	CHECK_INT(binance_parse_server_time(time_zero, strlen(time_zero), &t, &err), EX_DATAERR);
+	CHECK_INT(binance_parse_server_time(time_none, strlen(time_none), &t, &err), EX_DATAERR);
+	CHECK(strstr(err.msg, "no serverTime"));
+	CHECK_INT(binance_parse_server_time(time_arr, strlen(time_arr), &t, &err), EX_DATAERR);
+
+	const char *symbol = "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}";
+	CHECK_INT(binance_parse_api_error(symbol, strlen(symbol), &err), EX_USAGE);
+	CHECK_STR(err.msg, "Binance error -1121: Invalid symbol.");
+	const char *internal = "{\"code\":-1001,\"msg\":\"Internal error.\"}", *no_msg = "{\"code\":-1003}";
+	CHECK_INT(binance_parse_api_error(internal, strlen(internal), &err), EX_UNAVAILABLE);
+	CHECK_INT(binance_parse_api_error(no_msg, strlen(no_msg), &err), EX_UNAVAILABLE);
+	CHECK_STR(err.msg, "Binance error -1003: (no message)");
+	const char *not_error = "{\"code\":\"-1121\"}", *klines = "[[1,\"2\"]]";
+	CHECK_INT(binance_parse_api_error(not_error, strlen(not_error), &err), 0);
+	CHECK_INT(binance_parse_api_error(klines, strlen(klines), &err), 0);
+
+	char what[160];
+	const char *page = "<html><head><TITLE>503 Service Unavailable</TITLE></head></html>";
+	binance_describe_body(page, strlen(page), what, sizeof what);
+	CHECK_STR(what, "an HTML page \"503 Service Unavailable\"");
+	binance_describe_body("<!DOCTYPE html><p>down", 22, what, sizeof what);
+	CHECK_STR(what, "an HTML page");
+	binance_describe_body("[[1,", 4, what, sizeof what);
+	CHECK_STR(what, "4 bytes that are not complete JSON");
+	binance_describe_body("", 0, what, sizeof what);
+	CHECK_STR(what, "an empty body");
+}
+
 static void test_backoff(void)
 {
 	uint64_t seed = 42;
@@ -581,6 +621,7 @@ int main(void)
 	unsetenv("CRA_RETRY_BASE_MS");
 	test_parse_klines();
 	test_parse_tickers();
+	test_parse_answers();
 	test_backoff();
 	test_escape();
 	test_http();
