@@ -283,7 +283,7 @@ static void volume_panel(struct plot_script *s, const struct candle_chart *ch, s
 		  "set boxwidth %.6g absolute\n"
 		  "plot $candles using ($1/1000):6:($5>=$2?0x%s:0x%s) with boxes lc rgb variable "
 		  "fs solid 0.6 noborder notitle\n"
-		  "set format y '%%g'\nset ytics autofreq\n", width_s, PLOT_UP + 1, PLOT_DOWN + 1);
+		  "set format y '%%g'\nset ytics autofreq\n", width_s, &PLOT_UP[1], &PLOT_DOWN[1]);
 }
 
 static void rsi_panel(struct plot_script *s, const struct candle_chart *ch)
@@ -321,7 +321,7 @@ static void macd_panel(struct plot_script *s, const struct candle_chart *ch, siz
 		if (o->output == 2)
 			ps_printf(s, ", \\\n  $candles using ($1/1000):%d:($%d>=0?0x%s:0x%s) with boxes "
 				  "lc rgb variable fs solid 0.5 noborder title ", o->column, o->column,
-				  PLOT_UP + 1, PLOT_DOWN + 1);
+				  &PLOT_UP[1], &PLOT_DOWN[1]);
 		else
 			ps_printf(s, ", \\\n  $candles using ($1/1000):%d with lines lc rgb '%s' lw 1.2 title ",
 				  o->column, o->output == 0 ? "#1f77b4" : "#ff7f0e");

@@ -243,7 +243,7 @@ int plot_shap(const struct plot_request *req, struct plot_script *s, struct cra_
 		ps_printf(s, "set xrange [-1:1]\n");
 	}
 	ps_printf(s, "plot $bars using ($2/2):0:(abs($2)/2):(0.38):($3>=0?0x%s:0x%s):ytic(1) "
-		  "with boxxyerror lc rgb variable\n", PLOT_UP + 1, PLOT_DOWN + 1);
+		  "with boxxyerror lc rgb variable\n", &PLOT_UP[1], &PLOT_DOWN[1]);
 done:
 	free(rows);
 	free(bars);
