@@ -58,8 +58,8 @@ static const char *parse_time(const char *s, size_t len, enum time_encoding enc,
 		} else {
 			/* 1e11 s is the year 5138 and 1e14 ms the year 5138: anything larger is a finer
 			 * unit.  Binance's spot dumps switched to microseconds in 2025. */
-			int64_t a = v < 0 ? -v : v;
-			*t = a < 100000000000LL ? v * 1000 : a < 100000000000000LL ? v : v / 1000;
+			uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v; /* -v overflows for INT64_MIN */
+			*t = a < 100000000000ULL ? v * 1000 : a < 100000000000000ULL ? v : v / 1000;
 		}
 		return NULL;
 	}

@@ -62,6 +62,13 @@ int main(void)
 	CHECK_NEAR(r.candles.v[CF_CLOSE_TIME][0], 1735693199999.0, 0);
 	candles_free(&r.candles);
 
+	/* The most negative time a cell can hold is microseconds by its size, so before 1970:
+	 * refused, where its negation overflowed (seen writing tests/fuzz/fuzz_candles), the time was
+	 * taken for seconds and became 0 after a second overflow. */
+	CHECK_INT(import("BTCUSDT-1h-min.csv", "-9223372036854775808,1,1,1,1,1\n", NULL, NULL, false,
+			 &r, &err), EX_DATAERR);
+	CHECK(strstr(err.msg, ":1: field 'open_time' is before 1970"));
+
 	/* A dump with a header (futures files), Binance's own column names. */
 	CHECK_INT(import("ETHUSDT-4h.csv",
 			 "open_time,open,high,low,close,volume,close_time,quote_volume,count,"
