@@ -40,6 +40,8 @@ Fault injection (for tests):
   --truncate-rate P         each request's body is truncated or cut with probability P
   --drop SYMBOL,FROM,TO     candles of SYMBOL opening in [FROM, TO) do not exist
   --seed N                  the random faults' seed
+  --latency S               every answer is S seconds late (a distant exchange: a download
+                            of many pages lasts long enough to be interrupted mid-way)
 
 Every request is logged to --log as a tab-separated line:
   real_ms server_ms client_port path query status weight used_weight fault
@@ -258,6 +260,8 @@ class Handler(BaseHTTPRequestHandler):
         m = self.market
         if fault == "slow":
             time.sleep(m.args.slow_seconds)
+        if m.args.latency:
+            time.sleep(m.args.latency)
         # Logged before the answer leaves: a test that reads the log as soon as the client is
         # done must find every request in it.
         if getattr(self, "pending_log", None):
@@ -519,6 +523,7 @@ def main():
     ap.add_argument("--ban-seconds", type=int, default=120)
     ap.add_argument("--weight-limit", type=int, default=1200)
     ap.add_argument("--slow-seconds", type=float, default=1.5)
+    ap.add_argument("--latency", type=float, default=0)
     ap.add_argument("--hang-seconds", type=float, default=30)
     ap.add_argument("--no-open-candle", action="store_true")
     ap.add_argument("--expect", metavar="SYMBOL")
