@@ -10,7 +10,8 @@
  *                    {"horizon", "payload", "rounds" run, "trees" kept, "base_score",
  *                     "valid_loss" (the early-stopping loss, null without early stopping)}
  *   "early_stopping", "metrics"   the validation rows and report (xgb_train.h)
- * and one payload per horizon, "xgb-h<H>": XGBoost's own model, UBJSON.
+ * and one payload per horizon, "xgb-h<H>": XGBoost's own model, JSON
+ * (bundles from before 2026-11 hold UBJSON, which loads as well).
  */
 #ifndef CRA_XGB_BUNDLE_H
 #define CRA_XGB_BUNDLE_H

@@ -318,7 +318,10 @@ int xgb_save(const struct xgb_model *m, unsigned char **buf, size_t *len, struct
 {
 	bst_ulong n;
 	const char *data;
-	if (XGBoosterSaveModelToBuffer(m->booster, "{\"format\": \"ubj\"}", &n, &data))
+	/* JSON, not UBJSON: XGBoost 1.7.4's UBJSON reader reads past the end of a damaged buffer
+	 * (valgrind shows it), its JSON reader stops at the end.  Bundles written before, in
+	 * UBJSON, still load: XGBoost tells the formats apart by their first byte. */
+	if (XGBoosterSaveModelToBuffer(m->booster, "{\"format\": \"json\"}", &n, &data))
 		return xgb_fail(err, EX_SOFTWARE, "saving the model");
 	if (!(*buf = malloc(n ? n : 1)))
 		return cra_fail(err, EX_OSERR, "out of memory");

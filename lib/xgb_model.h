@@ -91,7 +91,7 @@ int xgb_predict(const struct xgb_model *m, const struct xgb_data *data, int marg
 int xgb_contributions(const struct xgb_model *m, const struct xgb_data *data, double *out,
 		      struct cra_error *err);
 
-/* The model in XGBoost's own UBJSON format (malloc'ed, free it). */
+/* The model in XGBoost's own JSON format (malloc'ed, free it). */
 int xgb_save(const struct xgb_model *m, unsigned char **buf, size_t *len, struct cra_error *err);
 /* Loads a model saved by xgb_save (or XGBoost's JSON); 65, naming `what`, when the bytes are
  * not a model or it does not have ncols features and nclass classes. */

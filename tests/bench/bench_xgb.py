@@ -100,7 +100,7 @@ def job(path, rounds, times=None, threads=2):
     pred = bst.predict(xgb.DMatrix(x[va], nthread=threads))
     c = df.close.to_numpy()
     rmse = np.sqrt(np.mean((c[va] * np.exp(pred.astype(np.float64)) - c[va + 1]) ** 2))
-    raw = bytes(bst.save_raw("ubj"))
+    raw = bytes(bst.save_raw("json"))
     t3 = time.perf_counter()
     if times is not None:
         times.extend([t1 - t0, t2 - t1, t3 - t2, t3 - t0])
@@ -142,8 +142,8 @@ def check(path, cra_features, bundle, cra_explain=None):
     # xgb.train records best_iteration and best_ntree_limit even without early stopping;
     # without them the two saved models should be the same bytes.
     bst.set_attr(best_iteration=None, best_ntree_limit=None)
-    raw = bytes(bst.save_raw("ubj"))
-    print("saved models (UBJSON), xgb.train's attributes best_iteration/best_ntree_limit removed: %s "
+    raw = bytes(bst.save_raw("json"))
+    print("saved models (JSON), xgb.train's attributes best_iteration/best_ntree_limit removed: %s "
           "(%d and %d bytes)" % ("the same bytes" if raw == payload else "DIFFERENT bytes", len(payload), len(raw)))
     print("validation RMSE in price units: python %.6f, cra-train-xgb %.6f" %
           (rmse, meta["metrics"]["horizons"][0]["model"]["rmse"]))

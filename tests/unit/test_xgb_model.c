@@ -342,16 +342,24 @@ static void test_determinism_and_io(void)
 	unsigned char *buf[3];
 	size_t len[3];
 	double pred[2][600];
+	unsigned char *ubj = NULL; /* the same model in UBJSON, as bundles before 2026-11 hold it */
+	bst_ulong ubj_len = 0;
 	for (int k = 0; k < 3; k++) {
 		struct xgb_model m;
 		struct xgb_fit fit;
 		p.threads = k == 2 ? 1 : 2;
 		CHECK_INT(xgb_train(&p, 3, &tr, &va, NULL, NULL, &m, &fit, &err), 0);
 		CHECK_INT(xgb_save(&m, &buf[k], &len[k], &err), 0);
-		if (k == 0)
+		if (k == 0) {
 			CHECK_INT(xgb_predict(&m, &va, 0, pred[0], &err), 0);
+			const char *raw;
+			CHECK_INT(XGBoosterSaveModelToBuffer(m.booster, "{\"format\": \"ubj\"}", &ubj_len, &raw), 0);
+			ubj = malloc(ubj_len);
+			memcpy(ubj, raw, ubj_len);
+		}
 		xgb_free(&m);
 	}
+	CHECK(len[0] > 0 && buf[0][0] == '{'); /* JSON text */
 	CHECK(len[0] == len[1] && !memcmp(buf[0], buf[1], len[0]));
 	CHECK(len[0] == len[2] && !memcmp(buf[0], buf[2], len[0])); /* and with one thread */
 
@@ -360,6 +368,11 @@ static void test_determinism_and_io(void)
 	CHECK_INT(xgb_predict(&m, &va, 0, pred[1], &err), 0);
 	CHECK(!memcmp(pred[0], pred[1], sizeof pred[0]));
 	xgb_free(&m);
+	CHECK_INT(xgb_load(&m, ubj, ubj_len, 3, 0, 0, "old.bundle", &err), 0);
+	CHECK_INT(xgb_predict(&m, &va, 0, pred[1], &err), 0);
+	CHECK(!memcmp(pred[0], pred[1], sizeof pred[0]));
+	xgb_free(&m);
+	free(ubj);
 
 	/* a model of another shape, or not a model */
 	CHECK_INT(xgb_load(&m, buf[0], len[0], 4, 0, 0, "m.bundle", &err), EX_DATAERR);
