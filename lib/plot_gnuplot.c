@@ -109,9 +109,40 @@ static int exchange(int in_fd, int out_fd, int err_fd, const char *script, size_
 	return 0;
 }
 
+/* Finds an executable `name` on PATH, as execvp would.  Looked up here rather than left to
+ * posix_spawnp: where spawning falls back to fork + exec (older C libraries, valgrind), a
+ * missing program shows up only as the child's exit status 127, indistinguishable from a
+ * gnuplot that ran and failed. */
+static bool is_executable_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+static int find_on_path(const char *name, char *path, size_t size)
+{
+	const char *dirs = getenv("PATH");
+	if (!dirs || !*dirs)
+		dirs = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *d = dirs;; d++) {
+		const char *end = strchrnul(d, ':');
+		int n = end > d ? snprintf(path, size, "%.*s/%s", (int)(end - d), d, name)
+				: snprintf(path, size, "./%s", name); /* an empty entry is "." */
+		if (n > 0 && (size_t)n < size && is_executable_file(path))
+			return 0;
+		if (!*end)
+			return -1;
+		d = end;
+	}
+}
+
 int plot_run_gnuplot(const char *script, size_t len, char **out, size_t *out_len,
 		     struct cra_error *err)
 {
+	char program[4096];
+	if (find_on_path("gnuplot", program, sizeof program))
+		return cra_fail(err, EX_UNAVAILABLE, "cannot run gnuplot: %s%s", strerror(ENOENT),
+				" (it is not on PATH: install gnuplot-nox)");
 	int in[2], o[2], e[2];
 	if (pipe2(in, O_CLOEXEC) || pipe2(o, O_CLOEXEC) || pipe2(e, O_CLOEXEC))
 		return cra_fail(err, EX_OSERR, "cannot make pipes for gnuplot: %s", strerror(errno));
@@ -122,7 +153,7 @@ int plot_run_gnuplot(const char *script, size_t len, char **out, size_t *out_len
 	posix_spawn_file_actions_adddup2(&fa, e[1], 2);
 	char *argv[] = { "gnuplot", NULL };
 	pid_t pid;
-	int rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+	int rc = posix_spawn(&pid, program, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(in[0]);
 	close(o[1]);
@@ -131,8 +162,7 @@ int plot_run_gnuplot(const char *script, size_t len, char **out, size_t *out_len
 		close(in[1]);
 		close(o[0]);
 		close(e[0]);
-		return cra_fail(err, EX_UNAVAILABLE, "cannot run gnuplot: %s%s", strerror(rc),
-				rc == ENOENT ? " (it is not on PATH: install gnuplot-nox)" : "");
+		return cra_fail(err, EX_UNAVAILABLE, "cannot run %s: %s", program, strerror(rc));
 	}
 	fcntl(in[1], F_SETFL, O_NONBLOCK);
 	/* A write to a gnuplot that has stopped must come back as EPIPE, not kill us. */
