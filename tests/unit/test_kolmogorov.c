@@ -7,8 +7,22 @@
 #include "check.h"
 #include "kolmogorov.h"
 
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#else
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 /* Relative tolerance: SciPy sums some series in double-double, we in long double. */
 #define CHECK_REL(a, b, rel) CHECK_NEAR((a), (b), (rel) * fabs(b) + 1e-300)
+
+/* The tolerance for smirnov_sf at n: its sum for large n needs long double's 64-bit mantissa
+ * (kolmogorov.c).  Valgrind computes x87 long double in double precision (a documented
+ * limitation of its emulation), which leaves about 1e-8 there; everywhere else, 1e-11. */
+static double smirnov_tolerance(int64_t n)
+{
+	return n >= 10000 && RUNNING_ON_VALGRIND ? 1e-7 : 1e-11;
+}
 
 static int64_t binom(int n, int k)
 {
@@ -93,7 +107,8 @@ int main(void)
 		{ 2000000, 0.001, 0.018303432023617325 }, /* beyond 1e6: SciPy's approximation */
 	};
 	for (size_t i = 0; i < sizeof smirnov / sizeof *smirnov; i++)
-		CHECK_REL(smirnov_sf(smirnov[i].n, smirnov[i].x), smirnov[i].sf, 1e-11);
+		CHECK_REL(smirnov_sf(smirnov[i].n, smirnov[i].x), smirnov[i].sf,
+			  smirnov_tolerance(smirnov[i].n));
 
 	/* ---- ks2_pvalue: the branch switch at 10000 ---- */
 	int exact = -1;
