@@ -3,6 +3,9 @@
 #   pg_cluster_start || exit $?    # 77 when PostgreSQL's server binaries are not installed
 #   ... CRA_TEST_DB=postgresql://postgres@127.0.0.1:PORT/postgres is exported ...
 #   pg_cluster_stop                # optional: an EXIT trap stops it anyway
+#   pg_cluster_halt [MODE]         # stop the server (pg_ctl stop -m MODE, default immediate),
+#                                  # keeping the cluster, as a crash or a restart would
+#   pg_cluster_restart             # start it again: same data directory, same port
 #
 # The cluster lives in a fresh directory under ${CRA_TEST_TMP:-/tmp}, listens on a free port
 # of 127.0.0.1 and on a unix socket in that directory, trusts every local user, and trades
@@ -84,6 +87,7 @@ pg_cluster_start() {
 			-l "$PG_CLUSTER_DIR/server.log" -o "-p $PG_CLUSTER_PORT $options" \
 			start >/dev/null 2>&1; then
 			export PG_CLUSTER_DIR PG_CLUSTER_PORT PG_CLUSTER_BIN
+			PG_CLUSTER_OPTIONS=$options
 			export CRA_TEST_DB="postgresql://postgres@127.0.0.1:$PG_CLUSTER_PORT/postgres"
 			return 0
 		fi
@@ -92,6 +96,17 @@ pg_cluster_start() {
 	echo "pg_cluster: the server did not start:" >&2
 	tail -20 "$PG_CLUSTER_DIR/server.log" >&2
 	return 1
+}
+
+pg_cluster_halt() {
+	pg_cluster_run "$PG_CLUSTER_BIN/pg_ctl" -D "$PG_CLUSTER_DIR/data" -m "${1:-immediate}" -w stop \
+		>/dev/null 2>&1
+}
+
+pg_cluster_restart() {
+	pg_cluster_run "$PG_CLUSTER_BIN/pg_ctl" -D "$PG_CLUSTER_DIR/data" -w -t 30 \
+		-l "$PG_CLUSTER_DIR/server.log" -o "-p $PG_CLUSTER_PORT $PG_CLUSTER_OPTIONS" \
+		start >/dev/null 2>&1
 }
 
 pg_cluster_stop() {
