@@ -8,6 +8,8 @@
 #include <string.h>
 #include <xgboost/c_api.h>
 
+#include "xgb_json_check.h"
+
 void xgb_params_default(struct xgb_params *p)
 {
 	*p = (struct xgb_params){
@@ -337,6 +339,11 @@ int xgb_load(struct xgb_model *m, const void *buf, size_t len, size_t ncols, int
 	quiet_xgboost();
 	if (nclass < 0 || nclass > 1000)
 		return cra_fail(err, EX_DATAERR, "%s: %d classes", what, nclass);
+	/* libxgboost trusts the model's structure and crashes on an inconsistent one: JSON (what
+	 * xgb_save writes) is checked first.  UBJSON, from older bundles, goes in as it is. */
+	char why[300];
+	if (xgb_json_is_json(buf, len) && xgb_json_check(buf, len, why, sizeof why))
+		return cra_fail(err, EX_DATAERR, "%s: not a model XGBoost can load: %s", what, why);
 	BoosterHandle h;
 	if (XGBoosterCreate(NULL, 0, &h))
 		return xgb_fail(err, EX_SOFTWARE, what);

@@ -70,29 +70,36 @@ expect 65 "short.bundle: corrupted" cra-explain -m "$T/short.bundle" -o "$T/x.cs
 expect 65 "c.csv: not a craipto model bundle" cra-explain -m "$T/c.csv" -o "$T/x.csv"
 [ ! -e "$T/x.csv" ] || fail "a refused bundle left output behind"
 
-# Well-formed bundles that are wrong: rewritten with a valid checksum by
-#   rebundle IN OUT PYTHON   (PYTHON edits `meta`, a dict, and `payload`, bytes)
-rebundle() {
-	python3 - "$1" "$2" "$3" << 'EOF'
-import hashlib, json, sys
-data = open(sys.argv[1], "rb").read()
-head, body = data.split(b"\n", 1)
-text, payload = body.split(b"\n", 1)
-meta = json.loads(text)
-exec(sys.argv[3])
-meta["payloads"][0]["length"] = len(payload)
-body = json.dumps(meta, separators=(",", ":"), sort_keys=True).encode() + b"\n" + payload
-open(sys.argv[2], "wb").write(b"craipto-model 1 " + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-EOF
-}
+# Well-formed bundles that are wrong: rewritten with a valid checksum by rebundle (testlib.sh).
 rebundle "$G" "$T/same.bundle" "pass" && expect 0 "" cra-explain -m "$T/same.bundle" --last 3 ||
 	fail "rebundle itself damages bundles"
 rebundle "$G" "$T/lstm.bundle" 'meta["kind"] = "lstm"'
 expect 65 "lstm.bundle: a model of kind 'lstm', not an XGBoost model" cra-explain -m "$T/lstm.bundle"
-rebundle "$G" "$T/garbage.bundle" 'payload = b"{\"learner\": 12}"'
+rebundle "$G" "$T/garbage.bundle" 'payload = b"not a model"'
 expect 65 "garbage.bundle (xgb-h1): not a model XGBoost can load: XGBoost: " cra-explain -m "$T/garbage.bundle"
+# JSON models are checked before libxgboost reads them: it trusts their counts and indices,
+# and crashes on models like these (found by fuzzing; xgb_json_check.h).
+rebundle "$G" "$T/learner.bundle" 'payload = b"{\"learner\": 12}"'
+expect 65 "learner.bundle (xgb-h1): not a model XGBoost can load: no 'learner' object" cra-explain -m "$T/learner.bundle"
 rebundle "$G" "$T/cut.bundle" 'payload = payload[:len(payload) // 2]'
-expect 65 "cut.bundle (xgb-h1): not a model XGBoost can load: XGBoost: " cra-explain -m "$T/cut.bundle"
+expect 65 "cut.bundle (xgb-h1): not a model XGBoost can load: not JSON: " cra-explain -m "$T/cut.bundle"
+edit_model() { # NAME PYTHON: a bundle whose model JSON `m` PYTHON edits
+	rebundle "$G" "$T/$1.bundle" "m = json.loads(payload); trees = m['learner']['gradient_booster']['model']
+$2
+payload = json.dumps(m).encode()"
+}
+edit_model more-trees 'trees["gbtree_model_param"]["num_trees"] = str(len(trees["trees"]) + 1)'
+expect 65 "more-trees.bundle (xgb-h1): not a model XGBoost can load: 'trees' does not hold num_trees" cra-explain -m "$T/more-trees.bundle"
+edit_model short-array 'trees["trees"][0]["left_children"].pop()'
+expect 65 "not a model XGBoost can load: tree 0: 'left_children' has " cra-explain -m "$T/short-array.bundle"
+edit_model loop 'trees["trees"][0]["left_children"][0] = 0'
+expect 65 "not a model XGBoost can load: tree 0: node 0 has children 0 and " cra-explain -m "$T/loop.bundle"
+edit_model feature 'trees["trees"][0]["split_indices"][0] = 5'
+expect 65 "not a model XGBoost can load: tree 0: node 0 splits on feature 5 of 5" cra-explain -m "$T/feature.bundle"
+edit_model class 'trees["tree_info"][0] = 1'
+expect 65 "not a model XGBoost can load: tree 0 belongs to output 1 of 1" cra-explain -m "$T/class.bundle"
+edit_model respaced 'pass'
+expect 0 "" cra-explain -m "$T/respaced.bundle" --last 3 # json.dumps's spacing is no problem
 rebundle "$G" "$T/cols.bundle" 'meta["columns"] = meta["columns"][:-1]'
 expect 65 "cols.bundle (xgb-h1): the model has 5 features, its bundle lists 4" cra-explain -m "$T/cols.bundle"
 rebundle "$G" "$T/names.bundle" 'meta["columns"][0] = "rsi_99"'
