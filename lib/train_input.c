@@ -52,9 +52,14 @@ static int load_file(const struct train_input *in, int64_t from, int64_t to, str
 	int r = candles_load(in->file, &all, err);
 	if (!r && candles_slice(&all, from, to, c))
 		r = cra_fail(err, EX_OSERR, "out of memory");
+	size_t loaded = all.n;
 	candles_free(&all);
 	if (r)
 		return r;
+	if (c->n == 0) /* said here, where the file's name is known, not as "too few candles" */
+		return cra_fail(err, EX_DATAERR, loaded ? "%s: no candles between --from and --to"
+							: "%s: no candles, only a header",
+				strcmp(in->file, "-") ? in->file : "<stdin>");
 	struct interval guessed;
 	if (candles_guess_interval(c, &guessed)) {
 		if (!in->interval)
@@ -97,6 +102,9 @@ int train_input_load(const struct train_input *in, struct candles *c, struct int
 	if (!r && !exists)
 		r = cra_fail(err, EX_NOINPUT, "no candles for %s %s in the %s", symbol, iv->name,
 			     store_describe(st));
+	else if (!r && c->n == 0)
+		r = cra_fail(err, EX_NOINPUT, "no candles for %s %s between --from and --to in the %s",
+			     symbol, iv->name, store_describe(st));
 	store_close(st);
 	if (r)
 		candles_free(c);

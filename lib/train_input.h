@@ -26,9 +26,10 @@ struct train_input {
 };
 
 /* Loads the candles (c initialised by the call, and left empty on failure) and fills iv and
- * symbol (SYMBOL_MAX + 1 bytes).  64 for a bad symbol, interval or time, or a series without a name; 66 when the store
- * has no such series; 65 when the candles are closer together than the interval; the loaders'
- * errors. */
+ * symbol (SYMBOL_MAX + 1 bytes).  64 for a bad symbol, interval or time, or a series without a
+ * name; 66 when the store has no such series, or none of its candles in the time range; 65 when
+ * a file holds no candles (in the range), or candles closer together than the interval; the
+ * loaders' errors. */
 int train_input_load(const struct train_input *in, struct candles *c, struct interval *iv,
 		     char *symbol, struct cra_error *err);
 
