@@ -69,6 +69,8 @@ static int load_series(const struct plot_table *t, const int *col, const size_t 
 		else
 			r = plot_table_numbers(t, col[3 + b], rows, n, true, dst, err);
 	}
+	if (!r)
+		r = plot_table_check_band(t, rows, n, m->lower, m->upper, err);
 	return r;
 }
 

@@ -65,6 +65,8 @@ static int load_line(const struct plot_table *t, const int *col, int model_col, 
 		else
 			r = plot_table_numbers(t, col[2 + b], rows, kept, true, dst, err);
 	}
+	if (!r)
+		r = plot_table_check_band(t, rows, kept, f->lower, f->upper, err);
 	for (size_t i = 0; !r && i < kept; i++)
 		f->band |= isfinite(f->lower[i]) && isfinite(f->upper[i]);
 	free(rows);

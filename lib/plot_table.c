@@ -149,6 +149,17 @@ int plot_table_fail(const struct plot_table *t, size_t r, struct cra_error *err,
 	return cra_fail(err, EX_DATAERR, "%s:%zu: %s", t->name, t->line[r], msg);
 }
 
+int plot_table_check_band(const struct plot_table *t, const size_t *rows, size_t n,
+			  const double *lower, const double *upper, struct cra_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lower[i] > upper[i]) /* false when either is NaN (no band) */
+			return plot_table_fail(t, rows ? rows[i] : i, err,
+					       "field 'lower' (%g) is above 'upper' (%g)", lower[i],
+					       upper[i]);
+	return 0;
+}
+
 /* The cell's text for a message: at most 40 bytes of it. */
 #define CELL_FMT "'%.40s'"
 

@@ -64,6 +64,11 @@ int plot_table_select(const struct plot_table *t, int c, const char *value, cons
 int plot_table_distinct(const struct plot_table *t, int c, const char ***out, size_t *nout,
 			struct cra_error *err);
 
+/* A prediction band upside down is a broken table, not something to draw: 65 naming the first
+ * row (rows[i], or i when rows is NULL) whose lower is above its upper.  NaN bounds pass. */
+int plot_table_check_band(const struct plot_table *t, const size_t *rows, size_t n,
+			  const double *lower, const double *upper, struct cra_error *err);
+
 /* Fails (65) naming the row's file:line: "<file>:<line>: <message>". */
 int plot_table_fail(const struct plot_table *t, size_t r, struct cra_error *err,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
