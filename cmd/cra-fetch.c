@@ -68,7 +68,7 @@ static const struct program_info info = {
 static const struct opt options[] = {
 	{ "interval", 'i', OPT_STRING, &opt.interval, "INTERVAL", "candle interval (1m ... 1h ... 1d 1w 1M; default 1h)", 0, 0 },
 	{ "since", 0, OPT_STRING, &opt.since, "TIME", "download from TIME (ms, ISO 8601, 90d; default: after the newest stored candle, else 30d)", 0, 0 },
-	{ "days", 'd', OPT_INT, &opt.days, "N", "download the last N days (same as --since Nd)", 0, 100000 },
+	{ "days", 'd', OPT_INT, &opt.days, "N", "download the last N days (same as --since Nd)", 1, 100000 },
 	{ "until", 0, OPT_STRING, &opt.until, "TIME", "download candles opening before TIME (default: all closed ones)", 0, 0 },
 	{ "full", 0, OPT_FLAG, &opt.full, NULL, "download the whole range again, whatever is stored", 0, 0 },
 	{ "include-open", 0, OPT_FLAG, &opt.include_open, NULL, "with -o -: also show the unfinished candle, last", 0, 0 },
