@@ -47,17 +47,6 @@ struct settings {
 	bool no_hybrid, tsv, quiet;
 };
 
-static int64_t parse_time_option(const char *name, const char *text, int64_t none)
-{
-	int64_t t;
-	if (!text)
-		return none;
-	if (time_parse(text, time_now_ms(), &t))
-		opt_usage_error("--%s: expected a time (2023-01-01, 2023-01-01T12:00, ms since the "
-				"epoch, or 90d ago), got '%s'", name, text);
-	return t;
-}
-
 /* -H 1,4,24 */
 static int parse_horizons(const char *text, int *h)
 {
@@ -225,8 +214,8 @@ int main(int argc, char **argv)
 	if (s.summary && !strcmp(s.summary, "-") && (!s.output || !strcmp(s.output, "-")))
 		opt_usage_error("--summary - needs the per-step table elsewhere: give -o FILE");
 	int horizons[WF_MAX_HORIZONS], nh = s.horizons ? parse_horizons(s.horizons, horizons) : 0;
-	int64_t from = parse_time_option("from", s.from, INT64_MIN);
-	int64_t to = parse_time_option("to", s.to, INT64_MAX);
+	int64_t from = opt_time("from", s.from, INT64_MIN);
+	int64_t to = opt_time("to", s.to, INT64_MAX);
 
 	struct cra_error err = { 0 };
 	static struct forecast_model models[WF_MAX_MODELS];

@@ -43,17 +43,6 @@ struct settings {
 	bool summary, tsv, quiet;
 };
 
-static int64_t parse_time_option(const char *name, const char *text, int64_t none)
-{
-	int64_t t;
-	if (!text)
-		return none;
-	if (time_parse(text, time_now_ms(), &t))
-		opt_usage_error("--%s: expected a time (2023-01-01, 2023-01-01T12:00, ms since the "
-				"epoch, or 90d ago), got '%s'", name, text);
-	return t;
-}
-
 /* A FILE named like a series (ETHUSDT-1h.csv, as cra-predict and cra-backtest read the name:
  * up to the first '.' or '-') must be the model's series: explaining a BTCUSDT model on
  * ETHUSDT candles answers a question nobody asked. */
@@ -199,8 +188,8 @@ int main(int argc, char **argv)
 		opt_usage_error("which model? give -m BUNDLE");
 	if (s.operands.n > 1)
 		opt_usage_error("one candle file at most, got %zu", s.operands.n);
-	int64_t from = parse_time_option("from", s.from, INT64_MIN);
-	int64_t to = parse_time_option("to", s.to, INT64_MAX);
+	int64_t from = opt_time("from", s.from, INT64_MIN);
+	int64_t to = opt_time("to", s.to, INT64_MAX);
 
 	struct cra_error err = { 0 };
 	static struct xgb_bundle xb;

@@ -99,15 +99,6 @@ static const struct interval *choose_interval(const struct settings *s, const st
 	return iv;
 }
 
-static int64_t parse_time_option(const char *name, const char *text)
-{
-	int64_t t;
-	if (time_parse(text, time_now_ms(), &t))
-		opt_usage_error("--%s: expected a time (2023-01-01, 2023-01-01T12:00, ms since the "
-				"epoch, or 90d ago), got '%s'", name, text);
-	return t;
-}
-
 /* Dies of an error about the candles as a whole ("too few candles"), naming where they came
  * from: with several files in a pipeline, "too few candles" alone does not say which. */
 static void die_on_candles(const struct settings *s, struct cra_error *err)
@@ -268,8 +259,8 @@ int main(int argc, char **argv)
 		free_settings(&s);
 		return 0;
 	}
-	int64_t from = s.from ? parse_time_option("from", s.from) : INT64_MIN;
-	int64_t to = s.to ? parse_time_option("to", s.to) : INT64_MAX;
+	int64_t from = opt_time("from", s.from, INT64_MIN);
+	int64_t to = opt_time("to", s.to, INT64_MAX);
 	int64_t delay = 0;
 	if (s.join_delay && strcmp(s.join_delay, "0") && duration_parse_ms(s.join_delay, &delay))
 		opt_usage_error("--join-delay: expected a duration (30m, 8h, 1d), got '%s'", s.join_delay);

@@ -15,7 +15,6 @@
 #include "plot_dashboard.h"
 #include "plot_gnuplot.h"
 #include "symbol.h"
-#include "timefmt.h"
 
 static const struct program_info info = {
 	"cra-plot",
@@ -90,17 +89,6 @@ static void check_scope(const char *kind, const struct scoped_option *so, size_t
 		if (so[i].given && !strstr(so[i].kinds, key))
 			opt_usage_error("--%s does not apply to %s (it is for:%s)", so[i].name, kind,
 					so[i].kinds);
-}
-
-static int64_t parse_time_option(const char *name, const char *text, int64_t none)
-{
-	int64_t t;
-	if (!text)
-		return none;
-	if (time_parse(text, time_now_ms(), &t))
-		opt_usage_error("--%s: expected a time (2023-01-01, 2023-01-01T12:00, ms since the "
-				"epoch, or 90d ago), got '%s'", name, text);
-	return t;
 }
 
 /* --sma 20,50 --bb 20:2 ... as one feature specification ("sma:20,sma:50,bb:20:2"). */
@@ -246,9 +234,9 @@ int main(int argc, char **argv)
 	req.symbol = s.symbol;
 	req.interval = s.interval;
 	req.db = s.db;
-	req.from = parse_time_option("from", s.from, INT64_MIN);
-	req.to = parse_time_option("to", s.to, INT64_MAX);
-	req.at = parse_time_option("at", s.at, INT64_MIN);
+	req.from = opt_time("from", s.from, INT64_MIN);
+	req.to = opt_time("to", s.to, INT64_MAX);
+	req.at = opt_time("at", s.at, INT64_MIN);
 	req.last = (size_t)s.last;
 	req.candles = s.candles;
 	req.trades = s.trades;

@@ -10,6 +10,7 @@
 #include <sysexits.h>
 
 #include "diag.h"
+#include "timefmt.h"
 #include "version.h"
 
 void str_list_push(struct str_list *list, const char *item)
@@ -228,4 +229,15 @@ void opt_parse(const struct program_info *info, const struct opt *opts, int argc
 			break;
 		}
 	}
+}
+
+int64_t opt_time(const char *name, const char *text, int64_t none)
+{
+	int64_t t;
+	if (!text)
+		return none;
+	if (time_parse(text, time_now_ms(), &t))
+		opt_usage_error("--%s: expected a time (2023-01-01, 2023-01-01T12:00, ms since the "
+				"epoch, or 90d ago), got '%s'", name, text);
+	return t;
 }

@@ -11,6 +11,7 @@
 #define CRA_OPTIONS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 enum opt_kind {
@@ -52,6 +53,10 @@ void opt_parse(const struct program_info *info, const struct opt *opts, int argc
 
 /* Prints "prog: message" and "Try 'prog --help'" to stderr and exits 64. */
 _Noreturn void opt_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The time given to option --name (timefmt.h: ms, ISO 8601, "90d" ago), or `none` when text is
+ * NULL; a usage error (64) when it is not a time. */
+int64_t opt_time(const char *name, const char *text, int64_t none);
 
 void str_list_push(struct str_list *list, const char *item);
 void str_list_free(struct str_list *list);
