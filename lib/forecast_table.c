@@ -256,7 +256,11 @@ int forecast_table_load(const char *path, const char *model, int horizon, unsign
 		r = choose_horizon(out->name, &raw, m, horizon, has_horizon, &h, err);
 	if (r)
 		goto done;
-	snprintf(out->model, sizeof out->model, "%s", nnames ? names[m] : "");
+	/* A whole name row (read_rows keeps names under 64 bytes, NUL-terminated); out->model is
+	 * already "" when there are none. */
+	_Static_assert(sizeof out->model == sizeof names[0], "a model name fits");
+	if (nnames)
+		memcpy(out->model, names[m], sizeof out->model);
 	out->horizon = h;
 
 	size_t n = 0;

@@ -186,6 +186,21 @@ static bool exists(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* A chart or page WHAT that failed: reported now, counted, and the first one's status and
+ * message kept for the run's exit. */
+static void failed(struct dashboard *d, const char *what, int rc, const struct cra_error *err)
+{
+	char msg[2 * CRA_ERROR_MAX]; /* WHAT is a file name under the output directory */
+	snprintf(msg, sizeof msg, "%s: %s", what, err->msg);
+	if (d->opt->report)
+		d->opt->report(msg);
+	d->failures++;
+	if (!d->status) {
+		d->status = rc;
+		d->first = *err;
+	}
+}
+
 /* Draws one chart as SVG; a failure is remembered, reported and shown on the page. */
 static bool draw(struct dashboard *d, plot_kind_fn fn, struct plot_request *r,
 		 const char *svg, struct plot_script *page)
@@ -215,15 +230,7 @@ static bool draw(struct dashboard *d, plot_kind_fn fn, struct plot_request *r,
 			  r->target.width, r->target.height);
 		return true;
 	}
-	char msg[CRA_ERROR_MAX + 64];
-	snprintf(msg, sizeof msg, "%s: %s", svg, err.msg);
-	if (d->opt->report)
-		d->opt->report(msg);
-	d->failures++;
-	if (!d->status) {
-		d->status = rc;
-		d->first = err;
-	}
+	failed(d, svg, rc, &err);
 	ps_printf(page, "<p class=\"error\">The chart could not be drawn: ");
 	html(page, err.msg);
 	ps_printf(page, "</p>\n");
@@ -510,15 +517,7 @@ static int shap_numbers(struct plot_script *b, const char *path, struct cra_erro
 static void numbers_failed(struct dashboard *d, struct plot_script *b, const char *page, int rc,
 			   const struct cra_error *err)
 {
-	char msg[CRA_ERROR_MAX + 64];
-	snprintf(msg, sizeof msg, "%s: %s", page, err->msg);
-	if (d->opt->report)
-		d->opt->report(msg);
-	d->failures++;
-	if (!d->status) {
-		d->status = rc;
-		d->first = *err;
-	}
+	failed(d, page, rc, err);
 	ps_printf(b, "<p class=\"error\">");
 	html(b, err->msg);
 	ps_printf(b, "</p>\n");

@@ -150,6 +150,10 @@ int main(int argc, char **argv)
 	int rounds = argc > 5 ? atoi(argv[5]) : 3, threads = argc > 7 ? atoi(argv[7]) : 1;
 	/* the loop's own first CALIBRATION steps build its bands' window: counted and timed too */
 	size_t loop_steps = (argc > 6 ? (size_t)atol(argv[6]) : 1000) + CALIBRATION;
+	if (rounds < 1 || rounds > 32) {
+		fprintf(stderr, "bench_backtest: ROUNDS must be 1..32\n");
+		return 64;
+	}
 	struct cra_error err = { 0 };
 	struct candles c;
 	struct interval iv;
@@ -178,7 +182,7 @@ int main(int argc, char **argv)
 	printf("kind,steps,batched_s,batched_steps_per_s,loop_steps,loop_s,loop_steps_per_s,ratio,max_rel_diff\n");
 	for (size_t k = 0; k < sizeof cfg / sizeof *cfg; k++) {
 		double tb[32], tl[32], pb[16], pl[16], diff = 0;
-		for (int r = 0; r < rounds && r < 32; r++) {
+		for (int r = 0; r < rounds; r++) {
 			tb[r] = batched(&c, &iv, cfg[k].m, cfg[k].nm, cfg[k].hybrid, steps, pb, 16);
 			tl[r] = loop(&c, &iv, cfg[k].m, cfg[k].nm, cfg[k].hybrid, loop_steps, pl, 16);
 		}
