@@ -65,95 +65,94 @@ cra-train-xgb -q -s SYN --to "$(open_time_of "$T/SYN.csv" 2000)" --trees 40 -j 1
 M=(-m "$T/xgb.bundle" -c 100)
 DB="PostgreSQL 127.0.0.1:$PG_CLUSTER_PORT/postgres"
 
-# ---- cra-predict: the forecasts from 2500 candles (old), then from 3000 (new rows beside) ---
-predict() { cra-predict -q "${M[@]}" --steps 2 --db "$CRA_TEST_DB" -s SYN "$1"; }
-predict "$T/early/SYN.csv" > /dev/null || fail "predict: the old forecasts"
-dump forecasts > "$T/old"
-predict "$T/SYN.csv" > "$T/predict.csv" || fail "predict: undisturbed"
-dump forecasts > "$T/new"
-[ "$(wc -l < "$T/new")" -gt "$(wc -l < "$T/old")" ] || fail "predict: the new forecasts add no rows"
-
-reset_forecasts() {
-	psql_q "DROP TABLE forecasts" && predict "$T/early/SYN.csv" > /dev/null && dump forecasts | cmp -s - "$T/old" ||
-		fail "predict: resetting the old forecasts"
-}
-
-# The backend terminated mid-write: redone on a new connection.
-reset_forecasts
-holder_lock forecasts
-predict "$T/SYN.csv" > "$T/out" 2> "$T/err" & pid=$!
-first=$(wait_blocked $pid forecasts)
-[ "$(psql_q "SELECT pg_terminate_backend($first)")" = t ] || fail "predict: terminating its backend"
-second=$(wait_blocked $pid forecasts "$first")
-holder_release
-wait $pid || fail "predict: exit $? after its backend was terminated: $(cat "$T/err")"
-cmp -s "$T/out" "$T/predict.csv" || fail "predict: standard output after a retried write"
-dump forecasts | cmp -s - "$T/new" || fail "predict: the forecasts after a retried write are not the undisturbed run's"
-echo "forecasts_pg_down: predict: backend $first terminated mid-write; written again by backend $second; exit 0"
-
-# The server stopped mid-write.
-reset_forecasts
-holder_lock forecasts
-predict "$T/SYN.csv" > "$T/out" 2> "$T/err" & pid=$!
-wait_blocked $pid forecasts > /dev/null
-pg_cluster_halt immediate || fail "predict: pg_ctl stop"
-wait $pid
-status=$?
-holder_release gone
-[ $status = 69 ] || fail "predict: exit $status with the server stopped, expected 69: $(cat "$T/err")"
-grep -q "^cra-predict: $DB: " "$T/err" || fail "predict: the message does not name the database: $(cat "$T/err")"
-[ ! -s "$T/out" ] || fail "predict: standard output after a failed write"
-pg_cluster_restart || fail "predict: pg_ctl start"
-dump forecasts | cmp -s - "$T/old" || fail "predict: the forecasts table changed by a failed write"
-predict "$T/SYN.csv" > /dev/null || fail "predict: the next run"
-dump forecasts | cmp -s - "$T/new" || fail "predict: the next run's forecasts are not the undisturbed run's"
-echo "forecasts_pg_down: predict: server stopped mid-write: $(grep -m1 "$DB" "$T/err")"
-
-# ---- cra-backtest: leaderboard rows of a period to 2023-04-20 (old), then to 2023-04-25 ----
+# Each program P has two runs: old_P, whose rows are the table before, and new_P, which adds
+# rows beside them; P_files lists the files it writes besides standard output.
+# cra-predict: the forecasts from 2500 candles, then from 3000.
+old_predict() { cra-predict -q "${M[@]}" --steps 2 --db "$CRA_TEST_DB" -s SYN "$T/early/SYN.csv"; }
+new_predict() { cra-predict -q "${M[@]}" --steps 2 --db "$CRA_TEST_DB" -s SYN "$T/SYN.csv"; }
+predict_files=()
+# cra-backtest: the leaderboard rows of the period to 2023-04-20, then to 2023-04-25.
 backtest() {
 	cra-backtest -q "${M[@]}" -H 1 --to "$1" --db "$CRA_TEST_DB" -L "$T/board.csv" -o "$T/steps.csv" "$T/SYN.csv"
 }
-backtest 2023-04-20 || fail "backtest: the old rows"
-dump leaderboard > "$T/old"
-cp "$T/board.csv" "$T/board.old"
-backtest 2023-04-25 || fail "backtest: undisturbed"
-dump leaderboard > "$T/new"
-cp "$T/board.csv" "$T/board.new"
-[ "$(wc -l < "$T/new")" -gt "$(wc -l < "$T/old")" ] || fail "backtest: the new period adds no rows"
+old_backtest() { backtest 2023-04-20; }
+new_backtest() { backtest 2023-04-25; }
+backtest_files=(board.csv steps.csv)
 
-reset_leaderboard() {
-	psql_q "DROP TABLE leaderboard" && rm -f "$T/board.csv" "$T/steps.csv" && backtest 2023-04-20 &&
-		dump leaderboard | cmp -s - "$T/old" && rm "$T/steps.csv" || fail "backtest: resetting the old rows"
+# save P STATE: P's outputs (in $T/out and its files) as those of STATE (old or new).
+save() {
+	local -n files=${1}_files
+	local f
+	cp "$T/out" "$T/$1.$2.out"
+	for f in "${files[@]}"; do cp "$T/$f" "$T/$f.$2"; done
+}
+# same P STATE WHEN: P's files (and, when new, its standard output) are STATE's.
+same() {
+	local -n files=${1}_files
+	local f
+	for f in "${files[@]}"; do cmp -s "$T/$f" "$T/$f.$2" || fail "$1: $f $3 is not the $2 run's"; done
+	[ "$2" = old ] || cmp -s "$T/out" "$T/$1.$2.out" || fail "$1: standard output $3 is not the $2 run's"
 }
 
-reset_leaderboard
-holder_lock leaderboard
-backtest 2023-04-25 > "$T/out" 2> "$T/err" & pid=$!
-first=$(wait_blocked $pid leaderboard)
-[ "$(psql_q "SELECT pg_terminate_backend($first)")" = t ] || fail "backtest: terminating its backend"
-second=$(wait_blocked $pid leaderboard "$first")
-holder_release
-wait $pid || fail "backtest: exit $? after its backend was terminated: $(cat "$T/err")"
-dump leaderboard | cmp -s - "$T/new" || fail "backtest: the rows after a retried write are not the undisturbed run's"
-cmp -s "$T/board.csv" "$T/board.new" || fail "backtest: the leaderboard file after a retried write"
-echo "forecasts_pg_down: backtest: backend $first terminated mid-write; written again by backend $second; exit 0"
+# prepare P TABLE: the undisturbed runs: TABLE's rows (and P's outputs) before and after.
+prepare() {
+	"old_$1" > "$T/out" || fail "$1: the old run"
+	dump "$2" > "$T/$1.old" && save "$1" old
+	"new_$1" > "$T/out" || fail "$1: the new run"
+	dump "$2" > "$T/$1.new" && save "$1" new
+	[ "$(wc -l < "$T/$1.new")" -gt "$(wc -l < "$T/$1.old")" ] || fail "$1: the new run adds no rows"
+}
+# reset P TABLE: TABLE and P's files as the old run leaves them.
+reset() {
+	local -n files=${1}_files
+	psql_q "DROP TABLE $2" && (cd "$T" && rm -f "${files[@]}") && "old_$1" > /dev/null &&
+		dump "$2" | cmp -s - "$T/$1.old" || fail "$1: resetting the old rows"
+}
 
-reset_leaderboard
-holder_lock leaderboard
-backtest 2023-04-25 > "$T/out" 2> "$T/err" & pid=$!
-wait_blocked $pid leaderboard > /dev/null
-pg_cluster_halt immediate || fail "backtest: pg_ctl stop"
-wait $pid
-status=$?
-holder_release gone
-[ $status = 69 ] || fail "backtest: exit $status with the server stopped, expected 69: $(cat "$T/err")"
-grep -q "^cra-backtest: $DB: " "$T/err" || fail "backtest: the message does not name the database: $(cat "$T/err")"
-[ ! -e "$T/steps.csv" ] || fail "backtest: -o file written by a failed run"
-cmp -s "$T/board.csv" "$T/board.old" || fail "backtest: the -L file changed by a failed run"
-pg_cluster_restart || fail "backtest: pg_ctl start"
-dump leaderboard | cmp -s - "$T/old" || fail "backtest: the leaderboard table changed by a failed write"
-backtest 2023-04-25 || fail "backtest: the next run"
-dump leaderboard | cmp -s - "$T/new" || fail "backtest: the next run's rows are not the undisturbed run's"
-cmp -s "$T/board.csv" "$T/board.new" || fail "backtest: the next run's leaderboard file"
-echo "forecasts_pg_down: backtest: server stopped mid-write: $(grep -m1 "$DB" "$T/err")"
+# backend_terminated P TABLE: the backend of P's write terminated: written again on a new one.
+backend_terminated() {
+	local first second
+	reset "$1" "$2"
+	holder_lock "$2"
+	"new_$1" > "$T/out" 2> "$T/err" & pid=$!
+	first=$(wait_blocked $pid "$2")
+	[ "$(psql_q "SELECT pg_terminate_backend($first)")" = t ] || fail "$1: terminating its backend"
+	second=$(wait_blocked $pid "$2" "$first")
+	holder_release
+	wait $pid || fail "$1: exit $? after its backend was terminated: $(cat "$T/err")"
+	dump "$2" | cmp -s - "$T/$1.new" || fail "$1: $2 after a retried write is not the new run's"
+	same "$1" new "after a retried write"
+	echo "forecasts_pg_down: $1: backend $first terminated mid-write; written again by backend $second; exit 0"
+}
+
+# server_stopped P TABLE: the server stopped during P's write: 69, nothing changed; the next
+# run after a restart completes.
+server_stopped() {
+	local status
+	reset "$1" "$2"
+	holder_lock "$2"
+	"new_$1" > "$T/out" 2> "$T/err" & pid=$!
+	wait_blocked $pid "$2" > /dev/null
+	pg_cluster_halt immediate || fail "$1: pg_ctl stop"
+	wait $pid
+	status=$?
+	holder_release gone
+	[ $status = 69 ] || fail "$1: exit $status with the server stopped, expected 69: $(cat "$T/err")"
+	grep -q "^cra-$1: $DB: " "$T/err" || fail "$1: the message does not name the database: $(cat "$T/err")"
+	[ ! -s "$T/out" ] || fail "$1: standard output after a failed write"
+	same "$1" old "after a failed write"
+	pg_cluster_restart || fail "$1: pg_ctl start"
+	dump "$2" | cmp -s - "$T/$1.old" || fail "$1: $2 changed by a failed write"
+	"new_$1" > "$T/out" || fail "$1: the next run"
+	dump "$2" | cmp -s - "$T/$1.new" || fail "$1: the next run's $2 is not the new run's"
+	same "$1" new "of the next run"
+	echo "forecasts_pg_down: $1: server stopped mid-write: $(grep -m1 "$DB" "$T/err")"
+}
+
+prepare predict forecasts
+backend_terminated predict forecasts
+server_stopped predict forecasts
+prepare backtest leaderboard
+backend_terminated backtest leaderboard
+server_stopped backtest leaderboard
 echo "forecasts_pg_down: ok"
