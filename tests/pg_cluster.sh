@@ -9,10 +9,11 @@
 #
 # The cluster lives in a fresh directory under ${CRA_TEST_TMP:-/tmp}, listens on a free port
 # of 127.0.0.1 and on a unix socket in that directory, trusts every local user, and trades
-# durability for speed (no fsync).  Tests running at once each get their own directory and
-# port.  PostgreSQL refuses to run as root, so under root the server runs as the `postgres`
-# system user.  pg_cluster_start sets an EXIT trap (and HUP, INT, TERM traps that exit); a
-# script that sets its own EXIT trap afterwards should call pg_cluster_stop from it.
+# durability for speed (no fsync; commits still survive pg_cluster_halt).  Tests running at
+# once each get their own directory and port.  PostgreSQL refuses to run as root, so under
+# root the server runs as the `postgres` system user.  pg_cluster_start sets an EXIT trap
+# (and HUP, INT, TERM traps that exit); a script that sets its own EXIT trap afterwards should
+# call pg_cluster_stop from it.
 #
 # Also exported: PG_CLUSTER_DIR, PG_CLUSTER_PORT, PG_CLUSTER_BIN (initdb, pg_ctl, psql ...).
 
@@ -78,7 +79,10 @@ pg_cluster_start() {
 	fi
 	# pg_ctl hands these to the server through sh -c: one line, the directory quoted.
 	local options="-c listen_addresses=127.0.0.1 -c unix_socket_directories='$PG_CLUSTER_DIR'"
-	options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	# No fsync, but commits stay synchronous: a committed transaction is in the kernel's page
+	# cache and survives pg_cluster_halt (an immediate stop drops asynchronous commits, so a
+	# test could not hold an exit 0 to its word).
+	options+=" -c fsync=off -c full_page_writes=off"
 	options+=" -c max_connections=30 -c shared_buffers=16MB"
 	local try
 	for try in 1 2 3 4 5; do

@@ -12,10 +12,7 @@ t_init forecasts_pg_down
 . "$CRA_SRC/tests/cli/backtest_lib.bash"
 . "$CRA_SRC/tests/pg_cluster.sh"
 pg_cluster_start || exit $?
-# The test cluster commits asynchronously for speed, and an immediate stop loses the last
-# commits; here each commit must be durable before the server is stopped, as by default.
-export PGOPTIONS="-c synchronous_commit=on"
-psql_q() { PGOPTIONS="$PGOPTIONS -c client_min_messages=warning" "$PG_CLUSTER_BIN/psql" -qAtX -v ON_ERROR_STOP=1 "$CRA_TEST_DB" -c "$1"; }
+psql_q() { PGOPTIONS="-c client_min_messages=warning" "$PG_CLUSTER_BIN/psql" -qAtX -v ON_ERROR_STOP=1 "$CRA_TEST_DB" -c "$1"; }
 # A table's rows in a fixed order, without the time they were written.
 dump() { psql_q "SELECT (to_jsonb(t) - 'written_at')::text AS r FROM $1 t ORDER BY r"; }
 # The backends (other than ours) waiting for a lock.

@@ -6,13 +6,9 @@
 . "$CRA_SRC/tests/pg_cluster.sh"
 pg_cluster_start || exit $?
 trap 'pg_cluster_stop; fetch_cleanup' EXIT
-# The test cluster commits asynchronously for speed, and an immediate stop loses the last
-# commits; here a commit must be durable before the server stops, as by default, so that an
-# exit 0 can be held to its word.
-export PGOPTIONS="-c synchronous_commit=on"
 export CRA_RETRY_BASE_MS=1
 PAGE=1000
-psql_q() { PGOPTIONS="$PGOPTIONS -c client_min_messages=warning" "$PG_CLUSTER_BIN/psql" -qAtX -v ON_ERROR_STOP=1 "$CRA_TEST_DB" -c "$1"; }
+psql_q() { PGOPTIONS="-c client_min_messages=warning" "$PG_CLUSTER_BIN/psql" -qAtX -v ON_ERROR_STOP=1 "$CRA_TEST_DB" -c "$1"; }
 ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 sleep_ms() { sleep "$(awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }')"; }
 no_duplicates() { # (no table yet - the server stopped before cra-fetch made it - is no duplicate)
